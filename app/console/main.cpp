@@ -1,0 +1,73 @@
+// accelerate-console: the desktop GUI. Parses arguments, builds the objects, wires them, runs.
+#include "common/Version.h"
+#include "shell/AboutDialog.h"
+#include "shell/LanguageSettings.h"
+#include "shell/MainWindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QTextStream>
+#include <QTimer>
+
+#include <unistd.h>
+
+namespace {
+
+// QtWebEngine refuses to start as root unless its sandbox is off; and it warns without a private
+// XDG_RUNTIME_DIR. Both must be settled before QApplication exists.
+void prepareEnvironment()
+{
+    if (::geteuid() == 0 && qEnvironmentVariableIsEmpty("QTWEBENGINE_DISABLE_SANDBOX")) {
+        qputenv("QTWEBENGINE_DISABLE_SANDBOX", "1");
+    }
+    if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
+        const QString dir = QDir::tempPath() + QStringLiteral("/accelerate-runtime-%1").arg(::geteuid());
+        QDir().mkpath(dir);
+        QFile::setPermissions(dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        qputenv("XDG_RUNTIME_DIR", dir.toLocal8Bit());
+    }
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    prepareEnvironment();
+    QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("AccelerateConsole"));
+    QApplication::setApplicationName(QStringLiteral("accelerate-console"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Accelerate Console"));
+    QApplication::setApplicationVersion(accel::projectVersion());
+    QApplication::setDesktopFileName(accel::applicationId());
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Operator console for AI models on browser compute."));
+    parser.addHelpOption();
+    QCommandLineOption versionOption(QStringLiteral("version"), QStringLiteral("Print versions and exit."));
+    QCommandLineOption languageOption(QStringLiteral("language"),
+                                      QStringLiteral("UI language (system, en, de); overrides the setting."),
+                                      QStringLiteral("code"));
+    QCommandLineOption quitAfterOption(QStringLiteral("quit-after-ms"),
+                                       QStringLiteral("Quit after this many milliseconds (smoke tests)."),
+                                       QStringLiteral("ms"));
+    parser.addOptions({versionOption, languageOption, quitAfterOption});
+    parser.process(app);
+    if (parser.isSet(versionOption)) {
+        QTextStream(stdout) << accel::ui::AboutDialog::versionReport() << '\n';
+        return 0;
+    }
+
+    const QString language = parser.isSet(languageOption) ? parser.value(languageOption)
+                                                          : accel::ui::LanguageSettings::storedLanguage();
+    accel::ui::LanguageSettings::install(&app, accel::ui::LanguageSettings::resolve(language));
+
+    accel::ui::MainWindow window;
+    window.show();
+
+    if (parser.isSet(quitAfterOption)) {
+        QTimer::singleShot(parser.value(quitAfterOption).toInt(), &app, &QCoreApplication::quit);
+    }
+    return app.exec();
+}

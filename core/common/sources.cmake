@@ -1,0 +1,5 @@
+target_sources(accel_core PRIVATE
+  common/Clock.h common/Clock.cpp
+  common/LogCategories.h common/LogCategories.cpp
+  common/Version.h common/Version.cpp
+)
