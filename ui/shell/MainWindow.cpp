@@ -82,6 +82,16 @@ QString MainWindow::panelExplanation(Panel panel) const
 
 void MainWindow::createDocks()
 {
+    // The dashboard is the central view; every other panel is a dock around it.
+    auto *central = new QDockWidget(panelTitle(Panel::Dashboard), this);
+    central->setObjectName(QStringLiteral("dock_%1").arg(static_cast<int>(Panel::Dashboard)));
+    central->setFeatures(QDockWidget::NoDockWidgetFeatures);
+    central->setTitleBarWidget(new QWidget(central)); // the panel shows its own heading
+    central->setWidget(
+        new PlaceholderPanel(panelTitle(Panel::Dashboard), panelExplanation(Panel::Dashboard), central));
+    setCentralWidget(central);
+    m_docks.insert(Panel::Dashboard, central);
+
     const auto make = [this](Panel panel, Qt::DockWidgetArea area) {
         auto *dock = new QDockWidget(panelTitle(panel), this);
         dock->setObjectName(QStringLiteral("dock_%1").arg(static_cast<int>(panel)));
@@ -91,17 +101,16 @@ void MainWindow::createDocks()
         return dock;
     };
     QDockWidget *hosts = make(Panel::Hosts, Qt::LeftDockWidgetArea);
-    QDockWidget *dashboard = make(Panel::Dashboard, Qt::RightDockWidgetArea);
     QDockWidget *shards = make(Panel::Shards, Qt::RightDockWidgetArea);
     QDockWidget *history = make(Panel::History, Qt::RightDockWidgetArea);
     QDockWidget *cluster = make(Panel::Cluster, Qt::BottomDockWidgetArea);
     QDockWidget *tests = make(Panel::Tests, Qt::BottomDockWidgetArea);
-    tabifyDockWidget(dashboard, shards);
     tabifyDockWidget(shards, history);
     tabifyDockWidget(cluster, tests);
-    dashboard->raise();
+    shards->raise();
     cluster->raise();
-    Q_UNUSED(hosts)
+    resizeDocks({hosts, shards}, {380, 420}, Qt::Horizontal);
+    resizeDocks({cluster}, {240}, Qt::Vertical);
 }
 
 void MainWindow::createMenus()
@@ -113,7 +122,9 @@ void MainWindow::createMenus()
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     for (Panel panel : allPanels()) {
-        view->addAction(m_docks.value(panel)->toggleViewAction());
+        if (panel != Panel::Dashboard) {
+            view->addAction(m_docks.value(panel)->toggleViewAction());
+        }
     }
     view->addSeparator();
     QAction *reset = view->addAction(tr("&Reset Layout"));

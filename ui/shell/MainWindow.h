@@ -8,8 +8,8 @@ class QLabel;
 
 namespace accel::ui {
 
-/// The console's main window: menus, status bar and one dock per panel. Panels start as
-/// placeholders and are replaced with setPanel() as their parts are wired in by main().
+/// The console's main window: menus, status bar, the dashboard in the centre and a dock for each
+/// other panel. Panels start as placeholders and are replaced with setPanel() by main().
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
