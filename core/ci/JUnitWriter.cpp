@@ -54,6 +54,19 @@ public:
         attribute(QStringLiteral("value"), value);
         m_xml.writeEndElement();
     }
+    // Element text. A raw CR would reach readers as LF (XML end-of-line handling), so it is
+    // written as a character reference.
+    void text(const QString &value)
+    {
+        const QString clean = XmlText::sanitized(value);
+        qsizetype from = 0;
+        for (qsizetype cr = clean.indexOf(u'\r'); cr >= 0; cr = clean.indexOf(u'\r', from)) {
+            m_xml.writeCharacters(clean.mid(from, cr - from));
+            m_xml.writeEntityReference(QStringLiteral("#13"));
+            from = cr + 1;
+        }
+        m_xml.writeCharacters(clean.mid(from));
+    }
     QXmlStreamWriter &xml() { return m_xml; }
 
 private:
@@ -190,7 +203,7 @@ bool JUnitWriter::write(const TestRun &run, QIODevice *device) const
             const QString type = c.properties.value(QStringLiteral("type"));
             w.attribute(QStringLiteral("type"), !type.isEmpty() ? type : testStatusName(c.status));
             if (!c.message.isEmpty()) {
-                xml.writeCharacters(XmlText::sanitized(c.message));
+                w.text(c.message);
             }
             xml.writeEndElement();
             break;
@@ -206,8 +219,15 @@ bool JUnitWriter::write(const TestRun &run, QIODevice *device) const
 
         if (m_options.includeOutput && !c.output.isEmpty()) {
             xml.writeStartElement(QStringLiteral("system-out"));
-            // writeCDATA splits "]]>" into two sections itself; the forbidden characters are ours.
-            xml.writeCDATA(XmlText::sanitized(truncatedOutput(c.output, m_options.maxOutputChars)));
+            // CDATA keeps logs readable in the raw file; writeCDATA splits "]]>" across two
+            // sections itself, the forbidden characters are ours. CDATA cannot carry a CR (readers
+            // turn it into LF), so output with CRs is written as escaped text instead.
+            const QString out = XmlText::sanitized(truncatedOutput(c.output, m_options.maxOutputChars));
+            if (out.contains(u'\r')) {
+                w.text(out);
+            } else {
+                xml.writeCDATA(out);
+            }
             xml.writeEndElement();
         }
         xml.writeEndElement(); // testcase
