@@ -25,6 +25,20 @@ QString randomHexToken()
     return s;
 }
 
+// Annotation text: GitHub defines no escape for control characters, and a NUL or an ANSI escape
+// in a title garbles the annotation, so they become U+FFFD (CR and LF are escaped later).
+QString annotationText(const QString &text)
+{
+    QString out = text;
+    for (QChar &c : out) {
+        const char16_t u = c.unicode();
+        if ((u < 0x20 && u != '\r' && u != '\n' && u != '\t') || u == 0x7f || (u >= 0x80 && u < 0xa0)) {
+            c = QChar(QChar::ReplacementCharacter);
+        }
+    }
+    return out;
+}
+
 QString secondsText(double s)
 {
     return QString::number(s, 'f', 3) + QStringLiteral(" s");
@@ -115,16 +129,17 @@ QString GitHubReporter::workflowCommands(const TestRun &run) const
             QStringList props;
             const QString file = c.properties.value(QStringLiteral("file"));
             if (!file.isEmpty()) {
-                props << QStringLiteral("file=") + escapeProperty(file);
+                props << QStringLiteral("file=") + escapeProperty(annotationText(file));
                 bool ok = false;
                 const int line = c.properties.value(QStringLiteral("line")).toInt(&ok);
                 if (ok && line > 0) {
                     props << QStringLiteral("line=%1").arg(line);
                 }
             }
-            props << QStringLiteral("title=") + escapeProperty(names.at(i).qualified() + QLatin1Char(' ') +
-                                                               testStatusName(c.status));
-            const QString message = c.message.isEmpty() ? testStatusName(c.status) : c.message;
+            props << QStringLiteral("title=") + escapeProperty(annotationText(names.at(i).qualified()) +
+                                                               QLatin1Char(' ') + testStatusName(c.status));
+            const QString message =
+                c.message.isEmpty() ? testStatusName(c.status) : annotationText(c.message);
             out += QStringLiteral("::error ") + props.join(QLatin1Char(',')) + QStringLiteral("::") +
                    escapeData(message) + QLatin1Char('\n');
         } else if (c.flaky) {
@@ -134,7 +149,7 @@ QString GitHubReporter::workflowCommands(const TestRun &run) const
             }
             ++warnings;
             out += QStringLiteral("::warning title=") +
-                   escapeProperty(QStringLiteral("Flaky test ") + names.at(i).qualified()) +
+                   escapeProperty(QStringLiteral("Flaky test ") + annotationText(names.at(i).qualified())) +
                    QStringLiteral("::") +
                    escapeData(QStringLiteral("passed after %1 attempts").arg(c.attempts)) + QLatin1Char('\n');
         }
@@ -155,8 +170,8 @@ QString GitHubReporter::workflowCommands(const TestRun &run) const
                 .arg(unannotatedWarnings);
     }
     out += QStringLiteral("::notice title=") +
-           escapeProperty(QStringLiteral("Test results: ") + displaySuiteName(run)) + QStringLiteral("::") +
-           escapeData(totalsText) + QLatin1Char('\n');
+           escapeProperty(QStringLiteral("Test results: ") + annotationText(displaySuiteName(run))) +
+           QStringLiteral("::") + escapeData(totalsText) + QLatin1Char('\n');
 
     // The output of failing cases, folded. Output is untrusted: between ::stop-commands::TOKEN
     // and ::TOKEN:: the runner executes no workflow command, so "::add-mask::" or "::error" in a
@@ -172,7 +187,8 @@ QString GitHubReporter::workflowCommands(const TestRun &run) const
         }
         const QString token = uniqueToken(text);
         out += QStringLiteral("::group::") +
-               escapeData(QStringLiteral("Output of ") + names.at(i).qualified()) + QLatin1Char('\n');
+               escapeData(QStringLiteral("Output of ") + annotationText(names.at(i).qualified())) +
+               QLatin1Char('\n');
         out += QStringLiteral("::stop-commands::") + token + QLatin1Char('\n');
         out += text;
         out += QStringLiteral("::") + token + QStringLiteral("::\n");
