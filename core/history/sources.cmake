@@ -10,4 +10,7 @@ target_sources(accel_core PRIVATE
   history/Forecaster.h history/Forecaster.cpp
   history/SeriesAnalysis.h history/SeriesAnalysis.cpp
   history/SyntheticSeries.h history/SyntheticSeries.cpp
+  history/MetricSample.h
+  history/MetricsStore.h history/MetricsStore.cpp
+  history/MetricsStoreWorker.h history/MetricsStoreWorker.cpp
 )
