@@ -1,0 +1,15 @@
+# core/model: safetensors codec, configs, weights, the native reference forward pass, demo model.
+target_sources(accel_core PRIVATE
+  model/Dtype.h model/Dtype.cpp
+  model/ModelError.h
+  model/SafetensorsReader.h model/SafetensorsReader.cpp
+  model/SafetensorsWriter.h model/SafetensorsWriter.cpp
+  model/ModelConfig.h model/ModelConfig.cpp
+  model/ModelWeights.h model/ModelWeights.cpp
+  model/ReferenceOps.h model/ReferenceOps.cpp
+  model/ReferenceRunner.h model/ReferenceRunner.cpp
+  model/DemoModel.h model/DemoModel.cpp
+)
+# The oracle's matmul is also the "native" figure of `accelctl bench kernels`: let it vectorise
+# fully whatever the build type (-O2 in RelWithDebInfo only vectorises with a very cheap model).
+set_source_files_properties(model/ReferenceOps.cpp PROPERTIES COMPILE_OPTIONS "-O3")
