@@ -386,6 +386,14 @@ BreakerState CircuitBreaker::peekState() const
     return m_state;
 }
 
+qint64 CircuitBreaker::peekOpenRemainingMs() const
+{
+    if (m_state != BreakerState::Open) {
+        return 0;
+    }
+    return std::max<qint64>(0, m_openUntilNs - m_clock->nowNs() + kNsPerMs - 1) / kNsPerMs;
+}
+
 BreakerSnapshot CircuitBreaker::snapshot()
 {
     const qint64 now = m_clock->nowNs();
@@ -396,8 +404,7 @@ BreakerSnapshot CircuitBreaker::snapshot()
     s.timeInStateMs = (now - m_stateSinceNs) / kNsPerMs;
     s.currentOpenDurationMs = m_currentOpenNs / kNsPerMs;
     s.nextOpenDurationMs = baseOpenDurationNs(m_level) / kNsPerMs;
-    s.openRemainingMs =
-        m_state == BreakerState::Open ? std::max<qint64>(0, m_openUntilNs - now) / kNsPerMs : 0;
+    s.openRemainingMs = peekOpenRemainingMs(); // rounded up, like Permission::retryAfterMs
     s.openLevel = m_level;
     s.trips = m_trips;
     s.windowCalls = m_window.calls();

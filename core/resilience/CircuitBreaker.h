@@ -54,6 +54,8 @@ public:
     /// transitioning or emitting (for FleetGuard). Does not re-judge a time window.
     BreakerState peekState() const;
     BreakerSnapshot snapshot();
+    /// Open only: ms until probes are admitted (0 otherwise). Does not transition.
+    qint64 peekOpenRemainingMs() const;
 
     // Operator controls. Each emits a Transition event with reason Operator (if the state changes).
     /// Isolate the host: reject every call until reset() (or disable()/setMetricsOnly()).
