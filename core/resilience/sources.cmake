@@ -13,3 +13,7 @@ target_sources(accel_core PRIVATE
   resilience/RecoveryPlanner.h resilience/RecoveryPlanner.cpp
   resilience/RecoveryCursor.h resilience/RecoveryCursor.cpp
 )
+target_sources(accel_core PRIVATE
+  resilience/CoarseClock.h resilience/CoarseClock.cpp
+  resilience/BreakerBenchmark.h resilience/BreakerBenchmark.cpp
+)
