@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 namespace accel {
@@ -59,9 +60,30 @@ std::vector<Anomaly> AnomalyDetector::detect(std::span<const double> values,
         if (sigma <= 0.0) {
             continue; // constant segment: nothing stands out
         }
+        // Tukey's far-out fences (3 IQR beyond the quartiles) gate both methods: in heavy-tailed
+        // noise (Laplace, t) 3.5 robust sigmas is reached by ordinary points several times per
+        // hundred, the fences keep those from being reported. Gaussian noise: fence ~ 4.7 sigma.
+        std::vector<double> sorted(seg.begin(), seg.end());
+        std::sort(sorted.begin(), sorted.end());
+        const auto quantile = [&sorted](double q) {
+            const double pos = q * double(sorted.size() - 1);
+            const size_t lo = size_t(pos);
+            const size_t hi = std::min(lo + 1, sorted.size() - 1);
+            return sorted[lo] + (pos - double(lo)) * (sorted[hi] - sorted[lo]);
+        };
+        const double q1 = quantile(0.25);
+        const double q3 = quantile(0.75);
+        const double iqr = q3 - q1;
+        const double lowFence =
+            iqr > 0.0 ? q1 - options.fenceIqr * iqr : -std::numeric_limits<double>::infinity();
+        const double highFence =
+            iqr > 0.0 ? q3 + options.fenceIqr * iqr : std::numeric_limits<double>::infinity();
+        const auto outsideFences = [&](double x) {
+            return x < lowFence || x > highFence;
+        };
         for (int i = from; i < to; ++i) {
             const double z = std::abs(values[size_t(i)] - med) / sigma;
-            if (z > options.robustZThreshold) {
+            if (z > options.robustZThreshold && outsideFences(values[size_t(i)])) {
                 flag(i, med, z, Anomaly::RobustZ);
             }
         }
@@ -71,7 +93,7 @@ std::vector<Anomaly> AnomalyDetector::detect(std::span<const double> values,
         for (int i = from; i < to; ++i) {
             const double x = values[size_t(i)];
             const double dev = std::abs(x - ewma) / sigma;
-            if (seen >= options.ewmaWarmup && dev > options.ewmaThreshold) {
+            if (seen >= options.ewmaWarmup && dev > options.ewmaThreshold && outsideFences(x)) {
                 flag(i, ewma, dev, Anomaly::Ewma);
                 continue;
             }

@@ -32,6 +32,8 @@ public:
     {
         /// Iglewicz-Hoaglin: |modified z| > 3.5 is an outlier.
         double robustZThreshold = 3.5;
+        /// Points must also lie beyond Tukey's fences at this many IQRs from the quartiles.
+        double fenceIqr = 3.0;
         double ewmaLambda = 0.3;
         double ewmaThreshold = 4.0;
         /// Points an EWMA needs before it judges.

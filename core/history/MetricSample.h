@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHashFunctions>
 #include <QList>
 #include <QMetaType>
 #include <QString>
@@ -59,7 +60,14 @@ struct MetricSeriesKey
 {
     QString metric;
     MetricTags tags;
+    bool operator==(const MetricSeriesKey &) const = default;
 };
+
+inline size_t qHash(const MetricSeriesKey &k, size_t seed = 0)
+{
+    return qHashMulti(seed, k.metric, k.tags.host, k.tags.browser, k.tags.browserVersion, k.tags.backend,
+                      k.tags.model, k.tags.test);
+}
 
 } // namespace accel
 

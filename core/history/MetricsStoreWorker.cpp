@@ -2,10 +2,13 @@
 
 #include "common/LogCategories.h"
 
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
 #include <QVariant>
+
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <atomic>
@@ -15,12 +18,6 @@ namespace accel {
 namespace {
 
 constexpr int rowsPerInsert = 256; // 3 parameters a row, below SQLite's 999-parameter default
-
-QString seriesKey(const QString &metric, const MetricTags &t)
-{
-    return metric + QChar(0x1f) + t.host + QChar(0x1f) + t.browser + QChar(0x1f) + t.browserVersion +
-           QChar(0x1f) + t.backend + QChar(0x1f) + t.model + QChar(0x1f) + t.test;
-}
 
 QString multiRowInsert(int rows)
 {
@@ -83,6 +80,7 @@ bool MetricsStoreWorker::openDatabase(QString *error)
         QStringLiteral("PRAGMA journal_mode=WAL"),
         QStringLiteral("PRAGMA synchronous=NORMAL"),
         QStringLiteral("PRAGMA busy_timeout=5000"),
+        QStringLiteral("PRAGMA cache_size=-32768"), // 32 MiB: the time index stays in memory while inserting
         QStringLiteral("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)"),
         QStringLiteral(
             "CREATE TABLE IF NOT EXISTS series(id INTEGER PRIMARY KEY, metric TEXT NOT NULL, host TEXT NOT "
@@ -116,6 +114,17 @@ bool MetricsStoreWorker::openDatabase(QString *error)
         m_db.close();
         return false;
     }
+    // Fast path: the QSQLITE driver's own sqlite3 connection (the Debian driver links the system
+    // libsqlite3 we link too), one prepared statement stepped per row inside the batch transaction.
+    const QVariant handle = m_db.driver()->handle();
+    if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0) {
+        sqlite3 *connection = *static_cast<sqlite3 *const *>(handle.constData());
+        if (connection &&
+            sqlite3_prepare_v3(connection, "INSERT INTO points_raw(series_id, ts_ms, value) VALUES(?,?,?)",
+                               -1, SQLITE_PREPARE_PERSISTENT, &m_rawInsert, nullptr) != SQLITE_OK) {
+            m_rawInsert = nullptr;
+        }
+    }
     m_flushTimer.start();
     if (m_options.retentionIntervalMs > 0) {
         m_retentionTimer.start();
@@ -128,12 +137,20 @@ void MetricsStoreWorker::closeDatabase()
     m_flushTimer.stop();
     m_retentionTimer.stop();
     if (m_db.isValid()) {
+        auto finalizeInsert = [this] {
+            if (m_rawInsert) {
+                sqlite3_finalize(m_rawInsert);
+                m_rawInsert = nullptr;
+            }
+        };
         if (m_db.isOpen()) {
             QString ignored;
             drain(&ignored);
+            finalizeInsert();
             exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"), &ignored);
             m_db.close();
         }
+        finalizeInsert();
         m_db = QSqlDatabase();
         QSqlDatabase::removeDatabase(m_connectionName);
     }
@@ -149,7 +166,7 @@ void MetricsStoreWorker::onTimer()
 
 qint64 MetricsStoreWorker::seriesId(const MetricSample &sample, QString *error)
 {
-    const QString key = seriesKey(sample.metric, sample.tags);
+    const MetricSeriesKey key{sample.metric, sample.tags};
     const auto it = m_seriesIds.constFind(key);
     if (it != m_seriesIds.cend()) {
         return *it;
@@ -203,18 +220,35 @@ bool MetricsStoreWorker::drain(QString *error)
         bool ok = true;
         std::vector<qint64> ids(batch.size());
         for (size_t i = 0; i < batch.size() && ok; ++i) {
+            // Writers usually send runs of one series: reuse the previous id without hashing.
+            if (i > 0 && batch[i].metric == batch[i - 1].metric && batch[i].tags == batch[i - 1].tags) {
+                ids[i] = ids[i - 1];
+                continue;
+            }
             ids[i] = seriesId(batch[i], error);
             ok = ids[i] >= 0;
         }
+        size_t i = 0;
+        if (ok && m_rawInsert) {
+            for (; i < batch.size() && ok; ++i) {
+                sqlite3_bind_int64(m_rawInsert, 1, ids[i]);
+                sqlite3_bind_int64(m_rawInsert, 2, batch[i].timestampMs);
+                sqlite3_bind_double(m_rawInsert, 3, batch[i].value);
+                if (sqlite3_step(m_rawInsert) != SQLITE_DONE) {
+                    *error = QString::fromUtf8(sqlite3_errmsg(sqlite3_db_handle(m_rawInsert)));
+                    ok = false;
+                }
+                sqlite3_reset(m_rawInsert);
+            }
+        }
         QSqlQuery many(m_db);
         QSqlQuery one(m_db);
-        if (ok) {
+        if (ok && i < batch.size()) {
             ok = many.prepare(multiRowInsert(rowsPerInsert)) && one.prepare(multiRowInsert(1));
             if (!ok) {
                 *error = many.lastError().text() + one.lastError().text();
             }
         }
-        size_t i = 0;
         while (ok && i + rowsPerInsert <= batch.size()) {
             for (int r = 0; r < rowsPerInsert; ++r, ++i) {
                 many.bindValue(r * 3, ids[i]);

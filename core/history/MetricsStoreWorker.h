@@ -8,6 +8,8 @@
 #include <QSqlDatabase>
 #include <QTimer>
 
+struct sqlite3_stmt;
+
 namespace accel {
 
 /// The owner-thread half of MetricsStore: the only object that touches the database connection.
@@ -38,9 +40,10 @@ private:
     QString m_connectionName;
     MetricsStore::Options m_options;
     QSqlDatabase m_db;
-    QHash<QString, qint64> m_seriesIds;
+    QHash<MetricSeriesKey, qint64> m_seriesIds;
     QTimer m_flushTimer;
     QTimer m_retentionTimer;
+    sqlite3_stmt *m_rawInsert = nullptr; // on m_db's own connection; null = QSqlQuery path
 };
 
 } // namespace accel

@@ -14,3 +14,7 @@ target_sources(accel_core PRIVATE
   history/MetricsStore.h history/MetricsStore.cpp
   history/MetricsStoreWorker.h history/MetricsStoreWorker.cpp
 )
+target_sources(accel_core PRIVATE history/HistoryBenchmark.h history/HistoryBenchmark.cpp)
+# The benchmark compares against raw sqlite3 C-API inserts (libsqlite3-dev is in install-deps).
+find_package(SQLite3 REQUIRED)
+target_link_libraries(accel_core PRIVATE SQLite::SQLite3)

@@ -1,1 +1,1 @@
-target_sources(accelctl PRIVATE commands/analyze.cpp)
+target_sources(accelctl PRIVATE commands/analyze.cpp commands/bench_history.cpp)
