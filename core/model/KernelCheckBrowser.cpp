@@ -89,7 +89,6 @@ bool KernelCheckBrowser::start(const QUrl &url, ModelError *error)
              << m_profile->path() << url.toString();
     }
     m_process = new QProcess(this);
-    m_process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
     m_process->setStandardOutputFile(QProcess::nullDevice());
     if (qEnvironmentVariableIsEmpty("ACCEL_CHECK_BROWSER_STDERR")) {
         m_process->setStandardErrorFile(QProcess::nullDevice());

@@ -17,4 +17,5 @@ target_sources(accel_core PRIVATE
   model/KernelCheckServer.h model/KernelCheckServer.cpp
   model/KernelCheck.h model/KernelCheck.cpp
   model/KernelCheckBrowser.h model/KernelCheckBrowser.cpp
+  model/KernelBenchmark.h model/KernelBenchmark.cpp
 )

@@ -16,7 +16,8 @@ export class Backend {
 
   /** Bytes of weights held, and the limit this host accepts. */
   memoryUsage() {
-    return { weightBytes: this.weightBytes, limitBytes: this.memoryLimitBytes, tensors: this.weights.size };
+    return { weightBytes: this.weightBytes, limitBytes: this.memoryLimitBytes, tensors: this.weights.size,
+             splitTensors: this.ops.splitTensors ?? 0 };
   }
 
   /**
