@@ -13,3 +13,9 @@ target_sources(accel_core PRIVATE
 # The oracle's matmul is also the "native" figure of `accelctl bench kernels`: let it vectorise
 # fully whatever the build type (-O2 in RelWithDebInfo only vectorises with a very cheap model).
 set_source_files_properties(model/ReferenceOps.cpp PROPERTIES COMPILE_OPTIONS "-O3")
+target_sources(accel_core PRIVATE
+  model/KernelCheckServer.h model/KernelCheckServer.cpp
+  model/KernelCheck.h model/KernelCheck.cpp
+  model/KernelCheckBrowser.h model/KernelCheckBrowser.cpp
+  model/KernelBenchmark.h model/KernelBenchmark.cpp
+)

@@ -1,0 +1,104 @@
+// The per-layer executor: runs a contiguous range of transformer blocks on hidden states with any
+// backend's device ops. Tensor names and layouts are the canonical ones of core/model/ModelWeights
+// (every matrix [in, out]; QKV fused; see docs/compute-runtime.md).
+//
+// `ops` is a backend's device-level op set. Handles (T) are opaque to this file:
+//   upload(Float32Array) -> T          download(T, count) -> Promise<Float32Array>     free(T)
+//   matmul(x, w, bias|null, M, K, N)   layerNorm(x, gamma, beta, rows, cols, eps)
+//   gelu(x, count, exact)              add(a, b, count)         softmax(x, rows, cols)
+//   attention(qkv, seq, heads, headDim, causal)                 embedding(ids, wte, wpe, tte|null, seq, hidden)
+
+export function layerTensorNames(layer) {
+  return ['ln1.g', 'ln1.b', 'qkv.w', 'qkv.b', 'proj.w', 'proj.b', 'ln2.g', 'ln2.b', 'fc.w', 'fc.b', 'out.w', 'out.b']
+    .map(n => `h.${layer}.${n}`);
+}
+
+export function checkConfig(config) {
+  const need = ['hiddenSize', 'headCount', 'intermediateSize', 'layerCount'];
+  for (const key of need) {
+    if (!Number.isInteger(config[key]) || config[key] < 1) throw new Error(`config.${key} must be a positive integer`);
+  }
+  if (config.hiddenSize % config.headCount) throw new Error('config.hiddenSize must be a multiple of headCount');
+  if (config.architecture !== 'gpt2' && config.architecture !== 'bert') {
+    throw new Error(`config.architecture must be gpt2 or bert, not ${config.architecture}`);
+  }
+}
+
+/** Runs blocks [first, last) on hidden [seqLen, hiddenSize]; resolves to the new hidden state. */
+export async function runLayers(ops, weights, config, first, last, hidden, seqLen) {
+  checkConfig(config);
+  const E = config.hiddenSize;
+  const I = config.intermediateSize;
+  const H = config.headCount;
+  const eps = config.layerNormEps ?? 1e-5;
+  const bert = config.architecture === 'bert';
+  const exactGelu = (config.activation ?? (bert ? 'gelu_erf' : 'gelu_tanh')) === 'gelu_erf';
+  if (!(Number.isInteger(first) && Number.isInteger(last) && first >= 0 && first < last && last <= config.layerCount)) {
+    throw new Error(`layer range ${first}:${last} is not inside 0:${config.layerCount}`);
+  }
+  if (!Number.isInteger(seqLen) || seqLen < 1 || hidden.length !== seqLen * E) {
+    throw new Error(`hidden has ${hidden.length} floats, expected seqLen ${seqLen} x ${E}`);
+  }
+  const get = name => {
+    const w = weights.get(name);
+    if (!w) throw new Error(`weight ${name} was not loaded on this host`);
+    return w;
+  };
+  let x = ops.upload(hidden);
+  for (let l = first; l < last; ++l) {
+    const w = n => get(`h.${l}.${n}`);
+    const temps = [];
+    const keep = t => (temps.push(t), t);
+    const a = bert ? x : keep(ops.layerNorm(x, w('ln1.g'), w('ln1.b'), seqLen, E, eps));
+    const qkv = keep(ops.matmul(a, w('qkv.w'), w('qkv.b'), seqLen, E, 3 * E));
+    const att = keep(ops.attention(qkv, seqLen, H, E / H, !bert));
+    const proj = keep(ops.matmul(att, w('proj.w'), w('proj.b'), seqLen, E, E));
+    let y = ops.add(x, proj, seqLen * E);
+    if (bert) {
+      keep(y);
+      y = ops.layerNorm(y, w('ln1.g'), w('ln1.b'), seqLen, E, eps);
+    }
+    const m = bert ? y : keep(ops.layerNorm(y, w('ln2.g'), w('ln2.b'), seqLen, E, eps));
+    const fc = keep(ops.matmul(m, w('fc.w'), w('fc.b'), seqLen, E, I));
+    const g = keep(ops.gelu(fc, seqLen * I, exactGelu));
+    const out = keep(ops.matmul(g, w('out.w'), w('out.b'), seqLen, I, E));
+    let z = ops.add(y, out, seqLen * E);
+    if (bert) {
+      keep(z);
+      z = ops.layerNorm(z, w('ln2.g'), w('ln2.b'), seqLen, E, eps);
+    }
+    temps.push(y, x);
+    for (const t of temps) ops.free(t);
+    x = z;
+  }
+  const result = await ops.download(x, seqLen * E);
+  ops.free(x);
+  return result;
+}
+
+/** Token (+ position, + BERT token type 0) embeddings, with BERT's embedding LayerNorm. */
+export async function embed(ops, weights, config, tokens) {
+  checkConfig(config);
+  const E = config.hiddenSize;
+  const ids = Int32Array.from(tokens);
+  const vocab = config.vocabSize;
+  for (const t of ids) {
+    if (t < 0 || (vocab && t >= vocab)) throw new Error(`token id ${t} is outside the vocabulary`);
+  }
+  if (config.maxPositions && ids.length > config.maxPositions) throw new Error('sequence longer than maxPositions');
+  const bert = config.architecture === 'bert';
+  const w = name => {
+    const t = weights.get(name);
+    if (!t) throw new Error(`weight ${name} was not loaded on this host`);
+    return t;
+  };
+  let x = ops.embedding(ids, w('wte'), w('wpe'), bert ? w('tte') : null, ids.length, E);
+  if (bert) {
+    const normed = ops.layerNorm(x, w('emb_ln.g'), w('emb_ln.b'), ids.length, E, config.layerNormEps ?? 1e-12);
+    ops.free(x);
+    x = normed;
+  }
+  const result = await ops.download(x, ids.length * E);
+  ops.free(x);
+  return result;
+}

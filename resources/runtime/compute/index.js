@@ -1,0 +1,70 @@
+// Entry point of the compute runtime: what the host page imports.
+//   detectBackends(options) -> [{ name, available, reason, info }] in preference order
+//   createBackend(name, options) -> Backend (backend.js): loadWeights, runLayers, embed, runOp,
+//                                   timeMatmul, memoryUsage, dispose
+// Backends: 'webgpu' (WGSL), 'webnn' (MLGraphBuilder), 'wasm' (SIMD128 C kernels), 'js' (fallback).
+import { Backend } from './backend.js';
+import { createJsOps } from './js-ops.js';
+import { createWasmOps, loadKernels, wasmSimdSupported } from './wasm-ops.js';
+
+export const BACKEND_NAMES = ['webgpu', 'webnn', 'wasm', 'js'];
+
+const GiB = 1024 * 1024 * 1024;
+
+/** What this browser offers, without loading weights. Never throws. */
+export async function detectBackends(options = {}) {
+  const results = [];
+  // WebGPU
+  try {
+    const { probeWebGpu } = await import('./webgpu-ops.js');
+    results.push(await probeWebGpu(options));
+  } catch (e) {
+    results.push({ name: 'webgpu', available: false, reason: `WebGPU probe failed: ${e.message}` });
+  }
+  // WebNN
+  try {
+    const { probeWebNn } = await import('./webnn-ops.js');
+    results.push(await probeWebNn(options));
+  } catch (e) {
+    results.push({ name: 'webnn', available: false, reason: `WebNN probe failed: ${e.message}` });
+  }
+  // Wasm
+  const simd = typeof WebAssembly === 'object' && wasmSimdSupported();
+  results.push({
+    name: 'wasm',
+    available: simd,
+    reason: simd ? '' : 'WebAssembly SIMD128 is not supported by this engine',
+    info: { simd, crossOriginIsolated: !!globalThis.crossOriginIsolated, threads: false },
+  });
+  results.push({ name: 'js', available: true, reason: '', info: {} });
+  return results;
+}
+
+/**
+ * options.memoryLimitBytes: weights this host accepts (default: 2 GiB wasm/js, adapter-derived
+ * for webgpu); options.maxStorageBufferBindingSize (webgpu): split tensors above it.
+ */
+export async function createBackend(name, options = {}) {
+  switch (name) {
+  case 'js':
+    return new Backend('js', createJsOps(), { memoryLimitBytes: options.memoryLimitBytes ?? 2 * GiB });
+  case 'wasm': {
+    if (!wasmSimdSupported()) throw new Error('WebAssembly SIMD128 is not supported by this engine');
+    const exports = await loadKernels(options.wasmUrl);
+    return new Backend('wasm', createWasmOps(exports), {
+      memoryLimitBytes: options.memoryLimitBytes ?? 2 * GiB, simd: true, threads: false,
+    });
+  }
+  case 'webgpu': {
+    const { createWebGpuOps } = await import('./webgpu-ops.js');
+    const { ops, info } = await createWebGpuOps(options);
+    return new Backend('webgpu', ops, info);
+  }
+  case 'webnn': {
+    const { createWebNnBackend } = await import('./webnn-ops.js');
+    return createWebNnBackend(options);
+  }
+  default:
+    throw new Error(`unknown backend ${name} (known: ${BACKEND_NAMES.join(', ')})`);
+  }
+}
