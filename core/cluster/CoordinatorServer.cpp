@@ -70,16 +70,31 @@ quint16 CoordinatorServer::start(const QHostAddress &address, quint16 port, QStr
     return bound;
 }
 
+bool CoordinatorServer::isAuthorized(const QHttpServerRequest &request) const
+{
+    QByteArray token =
+        AccessToken::fromHeaders(request.value("authorization"), request.value("x-accel-token"));
+    if (token.isEmpty() && request.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0) {
+        token = request.query().queryItemValue(QStringLiteral("token")).toUtf8();
+    }
+    return AccessToken::constantTimeEquals(token, m_token);
+}
+
 bool CoordinatorServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
+    if (request.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0) {
+        // Qt 6.4: returning true without answering lets QAbstractHttpServer upgrade the socket;
+        // false calls missingHandler(), which answers 401/404 and drops the connection.
+        const QString path = request.url().path();
+        return isAuthorized(request) &&
+               (path == QLatin1String("/api/v1/worker") || path == QLatin1String("/api/v1/events"));
+    }
     QHttpServerResponder responder = makeResponder(request, socket);
     auto reply = [&responder](int status, const QByteArray &json) {
         responder.write(json, QByteArrayLiteral("application/json"),
                         QHttpServerResponder::StatusCode(status));
     };
-    const QByteArray token =
-        AccessToken::fromHeaders(request.value("authorization"), request.value("x-accel-token"));
-    if (!AccessToken::constantTimeEquals(token, m_token)) {
+    if (!isAuthorized(request)) {
         reply(401, QByteArrayLiteral("{\"error\":\"missing or wrong token\"}"));
         return true;
     }
@@ -108,9 +123,13 @@ bool CoordinatorServer::handleRequest(const QHttpServerRequest &request, QTcpSoc
 
 void CoordinatorServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
 {
+    const bool authorized = isAuthorized(request);
     makeResponder(request, socket)
-        .write(QByteArrayLiteral("{\"error\":\"not found\"}"), QByteArrayLiteral("application/json"),
-               QHttpServerResponder::StatusCode::NotFound);
+        .write(authorized ? QByteArrayLiteral("{\"error\":\"not found\"}")
+                          : QByteArrayLiteral("{\"error\":\"missing or wrong token\"}"),
+               QByteArrayLiteral("application/json"),
+               authorized ? QHttpServerResponder::StatusCode::NotFound
+                          : QHttpServerResponder::StatusCode::Unauthorized);
 }
 
 void CoordinatorServer::acceptWebSocket()

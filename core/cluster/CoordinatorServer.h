@@ -37,6 +37,7 @@ protected:
 
 private:
     class SocketLink;
+    bool isAuthorized(const QHttpServerRequest &request) const;
     void acceptWebSocket();
     void broadcast(const QJsonObject &event);
 
