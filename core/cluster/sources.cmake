@@ -14,4 +14,5 @@ target_sources(accel_core PRIVATE
   cluster/CoordinatorServer.h cluster/CoordinatorServer.cpp
   cluster/TaskRunner.h cluster/TaskRunner.cpp
   cluster/Worker.h cluster/Worker.cpp
+  cluster/ClusterClient.h cluster/ClusterClient.cpp
 )
