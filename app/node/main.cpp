@@ -1,9 +1,53 @@
-// accelerate-node: headless daemon, --role coordinator or --role worker.
+// accelerate-node: headless daemon, --role coordinator or --role worker. Parses arguments, builds
+// the core objects (SqliteStore + Coordinator + CoordinatorServer, or Worker) and runs.
+#include "cluster/AccessToken.h"
+#include "cluster/Coordinator.h"
+#include "cluster/CoordinatorServer.h"
+#include "cluster/SqliteStore.h"
+#include "cluster/Worker.h"
+#include "common/Clock.h"
 #include "common/Version.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QHostAddress>
+#include <QSaveFile>
+#include <QSslCertificate>
+#include <QSslKey>
+#include <QStandardPaths>
+#include <QSysInfo>
 #include <QTextStream>
+
+namespace {
+
+int fail(const QString &message, int code = 2)
+{
+    QTextStream(stderr) << "accelerate-node: " << message << '\n';
+    return code;
+}
+
+bool parseListen(const QString &spec, QHostAddress *address, quint16 *port)
+{
+    const int colon = spec.lastIndexOf(QLatin1Char(':'));
+    if (colon <= 0) {
+        return false;
+    }
+    bool ok = false;
+    const uint p = spec.mid(colon + 1).toUInt(&ok);
+    QString host = spec.left(colon);
+    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']'))) {
+        host = host.mid(1, host.size() - 2);
+    }
+    if (!ok || p > 65535 || !address->setAddress(host)) {
+        return false;
+    }
+    *port = quint16(p);
+    return true;
+}
+
+} // namespace
 
 int main(int argc, char **argv)
 {
@@ -16,16 +60,159 @@ int main(int argc, char **argv)
         QStringLiteral("Accelerate Console headless node (coordinator or worker)."));
     parser.addHelpOption();
     parser.addVersionOption();
-    QCommandLineOption roleOption(QStringLiteral("role"), QStringLiteral("coordinator or worker."),
+    const QCommandLineOption role(QStringLiteral("role"), QStringLiteral("coordinator or worker."),
                                   QStringLiteral("role"));
-    parser.addOption(roleOption);
+    const QCommandLineOption dataDir(QStringLiteral("data-dir"),
+                                     QStringLiteral("State directory (store, token, task work dirs)."),
+                                     QStringLiteral("dir"));
+    const QCommandLineOption listen(
+        QStringLiteral("listen"),
+        QStringLiteral("Coordinator address, default 127.0.0.1:7420 (port 0: OS-chosen)."),
+        QStringLiteral("host:port"), QStringLiteral("127.0.0.1:7420"));
+    const QCommandLineOption portFile(QStringLiteral("port-file"),
+                                      QStringLiteral("Write the bound port to this file."),
+                                      QStringLiteral("file"));
+    const QCommandLineOption tokenFile(
+        QStringLiteral("token-file"),
+        QStringLiteral("Token file (coordinator: created 0600 on first start; worker: read)."),
+        QStringLiteral("file"));
+    const QCommandLineOption tlsCert(QStringLiteral("tls-cert"),
+                                     QStringLiteral("PEM certificate: serve HTTPS/WSS."),
+                                     QStringLiteral("file"));
+    const QCommandLineOption tlsKey(
+        QStringLiteral("tls-key"), QStringLiteral("PEM private key for --tls-cert."), QStringLiteral("file"));
+    const QCommandLineOption heartbeat(QStringLiteral("heartbeat-ms"),
+                                       QStringLiteral("Worker heartbeat period."), QStringLiteral("ms"),
+                                       QStringLiteral("500"));
+    const QCommandLineOption suspect(QStringLiteral("suspect-ms"),
+                                     QStringLiteral("Silence before a worker is suspect."),
+                                     QStringLiteral("ms"), QStringLiteral("1500"));
+    const QCommandLineOption dead(QStringLiteral("dead-ms"),
+                                  QStringLiteral("Silence before a worker is dead and its tasks migrate."),
+                                  QStringLiteral("ms"), QStringLiteral("4000"));
+    const QCommandLineOption coordinator(QStringLiteral("coordinator"),
+                                         QStringLiteral("Worker: coordinator URL (http://host:port)."),
+                                         QStringLiteral("url"));
+    const QCommandLineOption workerId(QStringLiteral("worker-id"),
+                                      QStringLiteral("Worker: stable id (default: host name)."),
+                                      QStringLiteral("id"));
+    const QCommandLineOption label(QStringLiteral("label"), QStringLiteral("Worker: a label (repeatable)."),
+                                   QStringLiteral("label"));
+    const QCommandLineOption slotsOption(QStringLiteral("slots"), QStringLiteral("Worker: concurrent tasks."),
+                                         QStringLiteral("n"), QStringLiteral("1"));
+    const QCommandLineOption allowCommands(QStringLiteral("allow-commands"),
+                                           QStringLiteral("Worker: run command tasks (off by default)."));
+    parser.addOptions({role, dataDir, listen, portFile, tokenFile, tlsCert, tlsKey, heartbeat, suspect, dead,
+                       coordinator, workerId, label, slotsOption, allowCommands});
     parser.process(app);
 
-    const QString role = parser.value(roleOption);
-    if (role != QLatin1String("coordinator") && role != QLatin1String("worker")) {
-        QTextStream(stderr) << "accelerate-node: --role must be 'coordinator' or 'worker'\n";
-        return 2;
+    const QString roleName = parser.value(role);
+    if (roleName != QLatin1String("coordinator") && roleName != QLatin1String("worker")) {
+        return fail(QStringLiteral("--role must be 'coordinator' or 'worker'"));
     }
-    QTextStream(stderr) << "accelerate-node: role '" << role << "' is not available in this build yet\n";
-    return 3;
+    QString dir = parser.value(dataDir);
+    if (dir.isEmpty()) {
+        dir = QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)).filePath(roleName);
+    }
+    if (!QDir().mkpath(dir)) {
+        return fail(QStringLiteral("cannot create data dir %1").arg(dir));
+    }
+    QString error;
+
+    if (roleName == QLatin1String("coordinator")) {
+        QHostAddress address;
+        quint16 port = 0;
+        if (!parseListen(parser.value(listen), &address, &port)) {
+            return fail(QStringLiteral("--listen wants host:port, got '%1'").arg(parser.value(listen)));
+        }
+        const QString tokenPath =
+            parser.isSet(tokenFile) ? parser.value(tokenFile) : QDir(dir).filePath(QStringLiteral("token"));
+        const QByteArray token = accel::AccessToken::loadOrCreate(tokenPath, &error);
+        if (token.isEmpty()) {
+            return fail(error);
+        }
+        accel::CoordinatorConfig config;
+        config.heartbeatMs = parser.value(heartbeat).toLongLong();
+        config.suspectAfterMs = parser.value(suspect).toLongLong();
+        config.deadAfterMs = parser.value(dead).toLongLong();
+        if (config.heartbeatMs < 10 || config.suspectAfterMs <= config.heartbeatMs ||
+            config.deadAfterMs < config.suspectAfterMs) {
+            return fail(QStringLiteral("need 10 <= --heartbeat-ms < --suspect-ms <= --dead-ms"));
+        }
+        auto *store = new accel::SqliteStore(QDir(dir).filePath(QStringLiteral("coordinator.db")),
+                                             accel::Clock::system(), &app);
+        auto opened = store->open();
+        if (!opened) {
+            return fail(opened.error().message, 1);
+        }
+        auto *coord = new accel::Coordinator(store, accel::Clock::system(), config, &app);
+        if (!coord->start(&error)) {
+            return fail(error, 1);
+        }
+        auto *server = new accel::CoordinatorServer(coord, token, &app);
+        if (parser.isSet(tlsCert)) {
+            QFile certFile(parser.value(tlsCert));
+            QFile keyFile(parser.value(tlsKey));
+            if (!certFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly)) {
+                return fail(QStringLiteral("cannot read --tls-cert/--tls-key"));
+            }
+            const QSslCertificate cert(&certFile, QSsl::Pem);
+            const QByteArray keyPem = keyFile.readAll();
+            QSslKey key(keyPem, QSsl::Rsa, QSsl::Pem);
+            if (key.isNull()) {
+                key = QSslKey(keyPem, QSsl::Ec, QSsl::Pem);
+            }
+            if (cert.isNull() || key.isNull()) {
+                return fail(QStringLiteral("--tls-cert/--tls-key are not a PEM certificate and RSA/EC key"));
+            }
+            server->sslSetup(cert, key);
+        }
+        const quint16 bound = server->start(address, port, &error);
+        if (bound == 0) {
+            return fail(error, 1);
+        }
+        if (parser.isSet(portFile)) {
+            QSaveFile f(parser.value(portFile));
+            if (!f.open(QIODevice::WriteOnly) || f.write(QByteArray::number(bound) + '\n') < 0 ||
+                !f.commit()) {
+                return fail(QStringLiteral("cannot write --port-file %1").arg(parser.value(portFile)), 1);
+            }
+        }
+        QTextStream(stdout) << "coordinator listening on " << (parser.isSet(tlsCert) ? "https://" : "http://")
+                            << address.toString() << ':' << bound << " (token file " << tokenPath << ")\n";
+        return app.exec();
+    }
+
+    // Worker
+    if (!parser.isSet(coordinator)) {
+        return fail(QStringLiteral("a worker needs --coordinator URL"));
+    }
+    accel::WorkerConfig config;
+    config.coordinator = QUrl(parser.value(coordinator));
+    if (!config.coordinator.isValid() || config.coordinator.host().isEmpty()) {
+        return fail(QStringLiteral("--coordinator is not a URL: %1").arg(parser.value(coordinator)));
+    }
+    QByteArray token = qgetenv("ACCEL_TOKEN");
+    if (parser.isSet(tokenFile)) {
+        token = accel::AccessToken::read(parser.value(tokenFile), &error);
+    }
+    if (token.isEmpty()) {
+        return fail(error.isEmpty() ? QStringLiteral("a worker needs --token-file or ACCEL_TOKEN") : error);
+    }
+    config.token = token;
+    config.workerId = parser.isSet(workerId) ? parser.value(workerId) : QSysInfo::machineHostName();
+    config.name = config.workerId;
+    config.workDir = QDir(dir).filePath(QStringLiteral("work"));
+    config.labels = parser.values(label);
+    bool ok = false;
+    config.slotCount = parser.value(slotsOption).toInt(&ok);
+    if (!ok || config.slotCount < 1 || config.slotCount > 1024) {
+        return fail(QStringLiteral("--slots must be 1..1024"));
+    }
+    config.allowCommands = parser.isSet(allowCommands);
+    auto *worker = new accel::Worker(config, &app);
+    worker->start();
+    QTextStream(stdout) << "worker " << config.workerId << " connecting to " << config.coordinator.toString()
+                        << '\n';
+    return app.exec();
 }
