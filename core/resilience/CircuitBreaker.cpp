@@ -227,9 +227,11 @@ void CircuitBreaker::evaluateClosed()
     if (consecutiveLimit > 0 && m_consecutiveFailures >= consecutiveLimit) {
         reason = BreakerReason::ConsecutiveFailures;
     } else if (calls >= m_config.minimumCalls) {
-        if (double(m_window.failures()) >= m_config.failureRateThreshold * double(calls)) {
+        // Divide rather than multiply the threshold: 3/10 and 0.3 round to the same double, while
+        // 0.3 * 10 does not equal 3 — ">= threshold" must hold exactly at the threshold.
+        if (double(m_window.failures()) / double(calls) >= m_config.failureRateThreshold) {
             reason = BreakerReason::FailureRate;
-        } else if (double(m_window.slowCalls()) >= m_config.slowCallRateThreshold * double(calls)) {
+        } else if (double(m_window.slowCalls()) / double(calls) >= m_config.slowCallRateThreshold) {
             reason = BreakerReason::SlowCallRate;
         }
     }
