@@ -58,8 +58,18 @@ CircuitBreaker::CircuitBreaker(QString name, BreakerConfig config, const Clock *
 
 CircuitBreaker::~CircuitBreaker()
 {
-    if (m_gate) {
-        m_gate->breakerDestroyed(this);
+    setTripGate(nullptr);
+}
+
+void CircuitBreaker::setTripGate(TripGate *gate)
+{
+    if (m_gate == gate) {
+        return;
+    }
+    TripGate *old = m_gate;
+    m_gate = gate;
+    if (old) {
+        old->breakerDetached(this);
     }
 }
 

@@ -74,7 +74,8 @@ public:
     /// One listener (the owner fans out if needed); called synchronously on the owner thread.
     void setEventListener(EventListener listener) { m_listener = std::move(listener); }
     /// Optional veto on Closed -> Open (FleetGuard). Not owned; nullptr to remove.
-    void setTripGate(TripGate *gate) { m_gate = gate; }
+    /// A previous, different gate is told through TripGate::breakerDetached().
+    void setTripGate(TripGate *gate);
     TripGate *tripGate() const { return m_gate; }
 
 private:

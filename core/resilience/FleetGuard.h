@@ -41,7 +41,8 @@ struct HostSelection
 /// them at once; in panic mode picks the least-bad hosts.
 ///
 /// Ownership: breakers are not owned. attach() installs the guard as the breaker's TripGate; a
-/// breaker destroyed while attached detaches itself; the guard detaches from all on destruction.
+/// breaker destroyed (or given another gate) while attached detaches itself; the guard detaches
+/// from all on destruction.
 /// Thread: the owner thread of the breakers (not thread-safe).
 class FleetGuard final : public TripGate
 {
@@ -78,7 +79,7 @@ public:
 
     // TripGate
     bool mayOpen(const CircuitBreaker &breaker, QString *whyNot) override;
-    void breakerDestroyed(CircuitBreaker *breaker) override;
+    void breakerDetached(CircuitBreaker *breaker) override;
 
 private:
     struct Member

@@ -104,7 +104,7 @@ public:
         }
         return allow;
     }
-    void breakerDestroyed(CircuitBreaker *b) override { destroyed = b; }
+    void breakerDetached(CircuitBreaker *b) override { destroyed = b; }
 };
 
 } // namespace

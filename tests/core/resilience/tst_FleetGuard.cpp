@@ -159,6 +159,13 @@ private Q_SLOTS:
         guard->detach(QStringLiteral("a2"));
         QCOMPARE(a->tripGate(), nullptr);
         guard->attach(QStringLiteral("a"), a.get());
+        // Moving a breaker to another guard removes it from the first.
+        FleetGuard other;
+        other.attach(QStringLiteral("a"), a.get());
+        QCOMPARE(a->tripGate(), &other);
+        QVERIFY(guard->hostIds().isEmpty());
+        guard->attach(QStringLiteral("a"), a.get());
+        QVERIFY(other.hostIds().isEmpty());
         guard.reset(); // the guard detaches from all
         QCOMPARE(a->tripGate(), nullptr);
         for (int i = 0; i < 4; ++i) {
