@@ -434,6 +434,17 @@ qint64 CircuitBreaker::peekOpenRemainingMs() const
     return std::max<qint64>(0, m_openUntilNs - m_clock->nowNs() + kNsPerMs - 1) / kNsPerMs;
 }
 
+int CircuitBreaker::peekFreeProbeSlots() const
+{
+    const BreakerState s = peekState();
+    if (s != BreakerState::HalfOpen) {
+        return 0;
+    }
+    // Still Open in storage: the open period is over and a fresh half-open round would start.
+    return m_state == BreakerState::Open ? m_config.halfOpenPermittedCalls
+                                         : m_config.halfOpenPermittedCalls - m_probesGranted;
+}
+
 BreakerSnapshot CircuitBreaker::snapshot()
 {
     const qint64 now = m_clock->nowNs();

@@ -59,6 +59,8 @@ public:
     BreakerSnapshot snapshot();
     /// Open only: ms until probes are admitted (0 otherwise). Does not transition.
     qint64 peekOpenRemainingMs() const;
+    /// Probe calls tryAcquire() would still grant now (0 unless peekState() is HalfOpen).
+    int peekFreeProbeSlots() const;
 
     // Operator controls. Each emits a Transition event with reason Operator (if the state changes).
     /// Isolate the host: reject every call until reset() (or disable()/setMetricsOnly()).

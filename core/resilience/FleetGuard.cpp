@@ -218,6 +218,18 @@ HostSelection FleetGuard::selectHosts(int wanted, const QHash<QString, double> &
     });
     HostSelection selection;
     selection.panic = panic;
+    if (!panic) {
+        std::vector<std::pair<double, QString>> probes;
+        for (const Member &m : m_members) {
+            if (m.breaker->peekFreeProbeSlots() > 0) {
+                probes.emplace_back(-scores.value(m.hostId, 50.0), m.hostId);
+            }
+        }
+        std::sort(probes.begin(), probes.end());
+        for (const auto &p : probes) {
+            selection.probeHostIds.append(p.second);
+        }
+    }
     for (const Candidate &c : candidates) {
         if (wanted > 0 && selection.hostIds.size() >= wanted) {
             break;

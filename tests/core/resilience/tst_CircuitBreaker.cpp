@@ -373,8 +373,10 @@ private Q_SLOTS:
         QCOMPARE(h.events.last().kind, BreakerEvent::Kind::Rejected);
         QVERIFY(h.events.last().reasonText.contains(QLatin1String("failure rate")));
         QCOMPARE(h.breaker.peekState(), BreakerState::Open);
+        QCOMPARE(h.breaker.peekFreeProbeSlots(), 0);
         h.clock.advanceMs(1);
         QCOMPARE(h.breaker.peekState(), BreakerState::HalfOpen);
+        QCOMPARE(h.breaker.peekFreeProbeSlots(), 3);
         QCOMPARE(h.transitions().size(), 1); // peek does not transition
         QCOMPARE(h.breaker.state(), BreakerState::HalfOpen);
         QCOMPARE(h.transitions().size(), 2);

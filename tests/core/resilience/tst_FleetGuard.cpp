@@ -186,6 +186,14 @@ private Q_SLOTS:
         const HostSelection all = pool.guard.selectHosts(0);
         QCOMPARE(all.hostIds,
                  (QStringList{QStringLiteral("h0"), QStringLiteral("h2"), QStringLiteral("h3")}));
+        QVERIFY(all.probeHostIds.isEmpty()); // h1 is still open
+        // Once h1's open period is over it is offered for probes (one slot in this config).
+        pool.clock.advanceMs(1'000);
+        QCOMPARE(pool.guard.selectHosts(0).probeHostIds, QStringList{QStringLiteral("h1")});
+        QVERIFY(pool.breakers[1]->tryAcquire().isProbe());
+        QVERIFY(pool.guard.selectHosts(0).probeHostIds.isEmpty()); // slot taken
+        pool.breakers[1]->recordSuccess(kMs);
+        QCOMPARE(pool.guard.selectHosts(0).hostIds.size(), 4);
     }
 
     void panicSelection()
