@@ -58,8 +58,18 @@ CircuitBreaker::CircuitBreaker(QString name, BreakerConfig config, const Clock *
 
 CircuitBreaker::~CircuitBreaker()
 {
-    if (m_gate) {
-        m_gate->breakerDestroyed(this);
+    setTripGate(nullptr);
+}
+
+void CircuitBreaker::setTripGate(TripGate *gate)
+{
+    if (m_gate == gate) {
+        return;
+    }
+    TripGate *old = m_gate;
+    m_gate = gate;
+    if (old) {
+        old->breakerDetached(this);
     }
 }
 
@@ -227,9 +237,11 @@ void CircuitBreaker::evaluateClosed()
     if (consecutiveLimit > 0 && m_consecutiveFailures >= consecutiveLimit) {
         reason = BreakerReason::ConsecutiveFailures;
     } else if (calls >= m_config.minimumCalls) {
-        if (double(m_window.failures()) >= m_config.failureRateThreshold * double(calls)) {
+        // Divide rather than multiply the threshold: 3/10 and 0.3 round to the same double, while
+        // 0.3 * 10 does not equal 3 — ">= threshold" must hold exactly at the threshold.
+        if (double(m_window.failures()) / double(calls) >= m_config.failureRateThreshold) {
             reason = BreakerReason::FailureRate;
-        } else if (double(m_window.slowCalls()) >= m_config.slowCallRateThreshold * double(calls)) {
+        } else if (double(m_window.slowCalls()) / double(calls) >= m_config.slowCallRateThreshold) {
             reason = BreakerReason::SlowCallRate;
         }
     }
@@ -420,6 +432,17 @@ qint64 CircuitBreaker::peekOpenRemainingMs() const
         return 0;
     }
     return std::max<qint64>(0, m_openUntilNs - m_clock->nowNs() + kNsPerMs - 1) / kNsPerMs;
+}
+
+int CircuitBreaker::peekFreeProbeSlots() const
+{
+    const BreakerState s = peekState();
+    if (s != BreakerState::HalfOpen) {
+        return 0;
+    }
+    // Still Open in storage: the open period is over and a fresh half-open round would start.
+    return m_state == BreakerState::Open ? m_config.halfOpenPermittedCalls
+                                         : m_config.halfOpenPermittedCalls - m_probesGranted;
 }
 
 BreakerSnapshot CircuitBreaker::snapshot()

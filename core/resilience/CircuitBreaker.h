@@ -59,6 +59,8 @@ public:
     BreakerSnapshot snapshot();
     /// Open only: ms until probes are admitted (0 otherwise). Does not transition.
     qint64 peekOpenRemainingMs() const;
+    /// Probe calls tryAcquire() would still grant now (0 unless peekState() is HalfOpen).
+    int peekFreeProbeSlots() const;
 
     // Operator controls. Each emits a Transition event with reason Operator (if the state changes).
     /// Isolate the host: reject every call until reset() (or disable()/setMetricsOnly()).
@@ -74,7 +76,8 @@ public:
     /// One listener (the owner fans out if needed); called synchronously on the owner thread.
     void setEventListener(EventListener listener) { m_listener = std::move(listener); }
     /// Optional veto on Closed -> Open (FleetGuard). Not owned; nullptr to remove.
-    void setTripGate(TripGate *gate) { m_gate = gate; }
+    /// A previous, different gate is told through TripGate::breakerDetached().
+    void setTripGate(TripGate *gate);
     TripGate *tripGate() const { return m_gate; }
 
 private:

@@ -40,7 +40,10 @@ FleetGuard::FleetGuard(FleetGuardConfig config)
 
 FleetGuard::~FleetGuard()
 {
-    for (const Member &m : m_members) {
+    // setTripGate() calls back into breakerDetached(): iterate over a copy.
+    const std::vector<Member> members = std::move(m_members);
+    m_members.clear();
+    for (const Member &m : members) {
         if (m.breaker->tripGate() == this) {
             m.breaker->setTripGate(nullptr);
         }
@@ -68,10 +71,11 @@ void FleetGuard::detach(const QString &hostId)
 {
     for (auto it = m_members.begin(); it != m_members.end(); ++it) {
         if (it->hostId == hostId) {
-            if (it->breaker->tripGate() == this) {
-                it->breaker->setTripGate(nullptr);
+            CircuitBreaker *breaker = it->breaker;
+            m_members.erase(it); // before setTripGate(), which calls back breakerDetached()
+            if (breaker->tripGate() == this) {
+                breaker->setTripGate(nullptr);
             }
-            m_members.erase(it);
             return;
         }
     }
@@ -161,7 +165,7 @@ bool FleetGuard::mayOpen(const CircuitBreaker &breaker, QString *whyNot)
     return mayOpenBreaker(&breaker, whyNot);
 }
 
-void FleetGuard::breakerDestroyed(CircuitBreaker *breaker)
+void FleetGuard::breakerDetached(CircuitBreaker *breaker)
 {
     m_members.erase(std::remove_if(m_members.begin(), m_members.end(),
                                    [breaker](const Member &m) { return m.breaker == breaker; }),
@@ -214,6 +218,18 @@ HostSelection FleetGuard::selectHosts(int wanted, const QHash<QString, double> &
     });
     HostSelection selection;
     selection.panic = panic;
+    if (!panic) {
+        std::vector<std::pair<double, QString>> probes;
+        for (const Member &m : m_members) {
+            if (m.breaker->peekFreeProbeSlots() > 0) {
+                probes.emplace_back(-scores.value(m.hostId, 50.0), m.hostId);
+            }
+        }
+        std::sort(probes.begin(), probes.end());
+        for (const auto &p : probes) {
+            selection.probeHostIds.append(p.second);
+        }
+    }
     for (const Candidate &c : candidates) {
         if (wanted > 0 && selection.hostIds.size() >= wanted) {
             break;

@@ -33,15 +33,19 @@ struct FleetGuardConfig
 struct HostSelection
 {
     QStringList hostIds; ///< best first
-    bool panic = false;  ///< true: some selected hosts are not healthy; call them without tryAcquire()
-    QString reason;      ///< why this selection (English, for logs and the dashboard)
+    /// HalfOpen hosts with free probe slots, not in hostIds: send them some calls (through
+    /// tryAcquire(), which caps them) or they can never prove they recovered. Best score first.
+    QStringList probeHostIds;
+    bool panic = false; ///< true: some selected hosts are not healthy; call them without tryAcquire()
+    QString reason;     ///< why this selection (English, for logs and the dashboard)
 };
 
 /// Watches the breakers of one pool (by host id) and vetoes trips that would open too many of
 /// them at once; in panic mode picks the least-bad hosts.
 ///
 /// Ownership: breakers are not owned. attach() installs the guard as the breaker's TripGate; a
-/// breaker destroyed while attached detaches itself; the guard detaches from all on destruction.
+/// breaker destroyed (or given another gate) while attached detaches itself; the guard detaches
+/// from all on destruction.
 /// Thread: the owner thread of the breakers (not thread-safe).
 class FleetGuard final : public TripGate
 {
@@ -71,14 +75,15 @@ public:
     bool isPanic() const;
 
     /// Up to `wanted` hosts (<= 0: all eligible), best first.
-    /// Normal: healthy hosts only, by score (descending; missing score = 50), ties by host id.
+    /// Normal: healthy hosts only, by score (descending; missing score = 50), ties by host id;
+    /// HalfOpen hosts with free probe slots are listed apart in probeHostIds.
     /// Panic: every host except ForcedOpen ones ("isolated" is an operator decision), ranked
     /// healthy < HalfOpen < Open, then by score, then by the sooner end of the open period.
     HostSelection selectHosts(int wanted, const QHash<QString, double> &scores = {}) const;
 
     // TripGate
     bool mayOpen(const CircuitBreaker &breaker, QString *whyNot) override;
-    void breakerDestroyed(CircuitBreaker *breaker) override;
+    void breakerDetached(CircuitBreaker *breaker) override;
 
 private:
     struct Member

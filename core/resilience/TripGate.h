@@ -15,8 +15,9 @@ public:
     virtual ~TripGate();
     /// True to let `breaker` open. When false, `whyNot` explains (goes into the event).
     virtual bool mayOpen(const CircuitBreaker &breaker, QString *whyNot) = 0;
-    /// The breaker is being destroyed: forget it.
-    virtual void breakerDestroyed(CircuitBreaker *breaker) = 0;
+    /// The breaker no longer uses this gate (it is being destroyed, or was given another gate):
+    /// forget it. Called after the breaker has dropped its pointer to this gate.
+    virtual void breakerDetached(CircuitBreaker *breaker) = 0;
 };
 
 } // namespace accel

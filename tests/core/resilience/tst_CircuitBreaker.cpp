@@ -3,6 +3,7 @@
 
 #include "common/Clock.h"
 
+#include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QTest>
 
@@ -77,6 +78,18 @@ struct Harness
     QList<BreakerEvent> events;
 };
 
+class CountingClock final : public Clock
+{
+public:
+    qint64 nowNs() const override
+    {
+        ++reads;
+        return now;
+    }
+    mutable int reads = 0;
+    qint64 now = 1'000'000'000;
+};
+
 class VetoGate : public TripGate
 {
 public:
@@ -91,7 +104,7 @@ public:
         }
         return allow;
     }
-    void breakerDestroyed(CircuitBreaker *b) override { destroyed = b; }
+    void breakerDetached(CircuitBreaker *b) override { destroyed = b; }
 };
 
 } // namespace
@@ -100,6 +113,13 @@ class tst_CircuitBreaker : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase()
+    {
+        // Transitions are logged at info level; the random walks make thousands. Events are
+        // asserted directly instead.
+        QLoggingCategory::setFilterRules(QStringLiteral("accel.resilience.info=false"));
+    }
+
     void failureRateThreshold_data()
     {
         QTest::addColumn<BreakerConfig::WindowType>("type");
@@ -138,6 +158,38 @@ private Q_SLOTS:
             QCOMPARE(s.windowCalls, qint64(successes + failures));
             QCOMPARE(s.failureRate, double(failures) / double(successes + failures));
             QVERIFY(s.ratesJudged);
+        }
+    }
+
+    void thresholdHoldsExactly_data()
+    {
+        QTest::addColumn<double>("threshold");
+        QTest::addColumn<int>("failuresToTrip"); // of 10 calls
+        QTest::newRow("10%") << 0.1 << 1;
+        QTest::newRow("30%") << 0.3 << 3;
+        QTest::newRow("70%") << 0.7 << 7;
+        QTest::newRow("100%") << 1.0 << 10;
+    }
+    void thresholdHoldsExactly()
+    {
+        QFETCH(double, threshold);
+        QFETCH(int, failuresToTrip);
+        for (bool slowRate : {false, true}) {
+            BreakerConfig c = testConfig();
+            (slowRate ? c.slowCallRateThreshold : c.failureRateThreshold) = threshold;
+            Harness below(c);
+            Harness at(c);
+            for (Harness *h : {&below, &at}) {
+                const int bad = h == &at ? failuresToTrip : failuresToTrip - 1;
+                h->successes(10 - bad, 1);
+                if (slowRate) {
+                    h->successes(bad, 1'000);
+                } else {
+                    h->failures(bad);
+                }
+            }
+            QCOMPARE(below.breaker.state(), BreakerState::Closed);
+            QCOMPARE(at.breaker.state(), BreakerState::Open);
         }
     }
 
@@ -321,8 +373,10 @@ private Q_SLOTS:
         QCOMPARE(h.events.last().kind, BreakerEvent::Kind::Rejected);
         QVERIFY(h.events.last().reasonText.contains(QLatin1String("failure rate")));
         QCOMPARE(h.breaker.peekState(), BreakerState::Open);
+        QCOMPARE(h.breaker.peekFreeProbeSlots(), 0);
         h.clock.advanceMs(1);
         QCOMPARE(h.breaker.peekState(), BreakerState::HalfOpen);
+        QCOMPARE(h.breaker.peekFreeProbeSlots(), 3);
         QCOMPARE(h.transitions().size(), 1); // peek does not transition
         QCOMPARE(h.breaker.state(), BreakerState::HalfOpen);
         QCOMPARE(h.transitions().size(), 2);
@@ -818,6 +872,38 @@ private Q_SLOTS:
             QCOMPARE(h.breaker.state(), BreakerState::ForcedOpen);
         }
         QVERIFY(gate.destroyed != nullptr);
+    }
+
+    // The hot-path contract behind `accelctl bench breaker`: a Closed breaker with a count window
+    // reads no clock per call; a time window reads it once per record and never on tryAcquire.
+    void hotPathClockReads_data()
+    {
+        QTest::addColumn<BreakerConfig::WindowType>("type");
+        QTest::addColumn<int>("readsPerRecord");
+        QTest::newRow("count") << BreakerConfig::WindowType::Count << 0;
+        QTest::newRow("time") << BreakerConfig::WindowType::Time << 1;
+    }
+    void hotPathClockReads()
+    {
+        QFETCH(BreakerConfig::WindowType, type);
+        QFETCH(int, readsPerRecord);
+        CountingClock clock;
+        BreakerConfig c = testConfig(type);
+        c.minimumCalls = 5;
+        CircuitBreaker breaker(QStringLiteral("hot"), c, &clock);
+        clock.reads = 0;
+        for (int i = 0; i < 100; ++i) {
+            QVERIFY(breaker.tryAcquire().granted);
+            if (i % 10 == 0) {
+                breaker.recordFailure(ErrorCategory::Timeout, 1 * kMs);
+            } else {
+                breaker.recordSuccess(1 * kMs);
+            }
+            breaker.recordFailure(ErrorCategory::Model, 1 * kMs);
+        }
+        QCOMPARE(clock.reads, 200 * readsPerRecord);
+        QCOMPARE(breaker.state(), BreakerState::Closed);
+        QCOMPARE(breaker.snapshot().totalSuccesses, quint64(90));
     }
 
     void snapshotJson()

@@ -159,6 +159,13 @@ private Q_SLOTS:
         guard->detach(QStringLiteral("a2"));
         QCOMPARE(a->tripGate(), nullptr);
         guard->attach(QStringLiteral("a"), a.get());
+        // Moving a breaker to another guard removes it from the first.
+        FleetGuard other;
+        other.attach(QStringLiteral("a"), a.get());
+        QCOMPARE(a->tripGate(), &other);
+        QVERIFY(guard->hostIds().isEmpty());
+        guard->attach(QStringLiteral("a"), a.get());
+        QVERIFY(other.hostIds().isEmpty());
         guard.reset(); // the guard detaches from all
         QCOMPARE(a->tripGate(), nullptr);
         for (int i = 0; i < 4; ++i) {
@@ -179,6 +186,14 @@ private Q_SLOTS:
         const HostSelection all = pool.guard.selectHosts(0);
         QCOMPARE(all.hostIds,
                  (QStringList{QStringLiteral("h0"), QStringLiteral("h2"), QStringLiteral("h3")}));
+        QVERIFY(all.probeHostIds.isEmpty()); // h1 is still open
+        // Once h1's open period is over it is offered for probes (one slot in this config).
+        pool.clock.advanceMs(1'000);
+        QCOMPARE(pool.guard.selectHosts(0).probeHostIds, QStringList{QStringLiteral("h1")});
+        QVERIFY(pool.breakers[1]->tryAcquire().isProbe());
+        QVERIFY(pool.guard.selectHosts(0).probeHostIds.isEmpty()); // slot taken
+        pool.breakers[1]->recordSuccess(kMs);
+        QCOMPARE(pool.guard.selectHosts(0).hostIds.size(), 4);
     }
 
     void panicSelection()
