@@ -13,6 +13,7 @@ target_sources(accel_core PRIVATE
   history/MetricSample.h
   history/SeriesAnalysisModel.h history/SeriesAnalysisModel.cpp
   history/ChangePointTableModel.h history/ChangePointTableModel.cpp
+  history/BrowserProfiles.h history/BrowserProfiles.cpp
   history/MetricsStore.h history/MetricsStore.cpp
   history/MetricsStoreWorker.h history/MetricsStoreWorker.cpp
 )
