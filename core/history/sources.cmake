@@ -14,6 +14,7 @@ target_sources(accel_core PRIVATE
   history/SeriesAnalysisModel.h history/SeriesAnalysisModel.cpp
   history/ChangePointTableModel.h history/ChangePointTableModel.cpp
   history/BrowserProfiles.h history/BrowserProfiles.cpp
+  history/BrowserProfileTableModel.h history/BrowserProfileTableModel.cpp
   history/MetricsStore.h history/MetricsStore.cpp
   history/MetricsStoreWorker.h history/MetricsStoreWorker.cpp
 )

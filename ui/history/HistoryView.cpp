@@ -1,5 +1,7 @@
 #include "history/HistoryView.h"
 
+#include "history/BrowserProfileTableModel.h"
+#include "history/BrowserProfiles.h"
 #include "history/ChangePointTableModel.h"
 #include "history/MetricCatalogue.h"
 #include "history/MetricsStore.h"
@@ -34,6 +36,13 @@ struct HistoryView::Pending
     Series series;
     SeriesAnalysis::Options options;
     SeriesAnalysis::Report report;
+};
+
+struct HistoryView::ProfileJob
+{
+    QString metric;
+    BrowserProfiles::Options options;
+    QList<BrowserProfiles::Ranking> rankings;
 };
 
 namespace {
@@ -73,8 +82,10 @@ HistoryView::HistoryView(MetricsStore *store, QWidget *parent)
     , m_tabs(new QTabWidget(this))
     , m_changeTable(new QTableView(this))
     , m_pointTable(new QTableView(this))
+    , m_profileTable(new QTableView(this))
     , m_seriesModel(new SeriesAnalysisModel(this))
     , m_changeModel(new ChangePointTableModel(this))
+    , m_profileModel(new BrowserProfileTableModel(this))
 {
     m_metric->setEditable(false);
     for (const MetricDefinition &d : MetricCatalogue::all()) {
@@ -132,6 +143,9 @@ HistoryView::HistoryView(MetricsStore *store, QWidget *parent)
     m_tabs->addTab(m_chartView, tr("Chart"));
     m_tabs->addTab(m_changeTable, tr("Regressions"));
     m_tabs->addTab(m_pointTable, tr("Data"));
+    m_profileTable->setModel(m_profileModel);
+    m_profileTable->horizontalHeader()->setStretchLastSection(true);
+    m_tabs->addTab(m_profileTable, tr("Browser profiles"));
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(filters);
@@ -153,6 +167,7 @@ HistoryView::HistoryView(MetricsStore *store, QWidget *parent)
         });
     }
     connect(&m_watcher, &QFutureWatcher<void>::finished, this, &HistoryView::onAnalysisFinished);
+    connect(&m_profileWatcher, &QFutureWatcher<void>::finished, this, &HistoryView::onProfilesFinished);
     if (m_store) {
         connect(m_store, &MetricsStore::queryFinished, this, &HistoryView::onQueryFinished);
     } else {
@@ -164,7 +179,9 @@ HistoryView::HistoryView(MetricsStore *store, QWidget *parent)
 HistoryView::~HistoryView()
 {
     m_watcher.waitForFinished(); // the analysis writes into *m_pending
+    m_profileWatcher.waitForFinished();
     delete m_pending;
+    delete m_profileJob;
 }
 
 QString HistoryView::metric() const
@@ -246,6 +263,7 @@ void HistoryView::refresh()
     q.maxPoints = maxChartPoints;
     m_status->setText(tr("Loading %1...").arg(q.metric));
     m_pendingRequest = m_store->queryAsync(q);
+    startProfiles();
 }
 
 void HistoryView::onQueryFinished(quint64 requestId, const QList<MetricPoint> &points, const QString &error)
@@ -296,6 +314,37 @@ void HistoryView::onAnalysisFinished()
     }
     ++m_refreshCount;
     Q_EMIT refreshed();
+}
+
+void HistoryView::startProfiles()
+{
+    // Browser profiles of this metric: many small blocking store queries, so on the thread pool.
+    // One computation at a time; onProfilesFinished() starts another if the metric changed since.
+    if (m_profileWatcher.isRunning()) {
+        return;
+    }
+    delete m_profileJob;
+    m_profileJob = new ProfileJob();
+    m_profileJob->metric = metric();
+    m_profileJob->options.direction = currentDirection();
+    ProfileJob *job = m_profileJob;
+    MetricsStore *store = m_store;
+    m_profileWatcher.setFuture(QtConcurrent::run([job, store] {
+        job->rankings = BrowserProfiles::fromStore(store, job->metric, job->options).rankings();
+    }));
+}
+
+void HistoryView::onProfilesFinished()
+{
+    if (!m_profileJob) {
+        return;
+    }
+    if (m_profileJob->metric != metric()) {
+        startProfiles();
+        return;
+    }
+    m_profileModel->setRankings(m_profileJob->rankings);
+    ++m_profileRefreshCount;
 }
 
 void HistoryView::rebuildChart()

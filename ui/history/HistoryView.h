@@ -22,6 +22,7 @@ namespace accel {
 class MetricsStore;
 class SeriesAnalysisModel;
 class ChangePointTableModel;
+class BrowserProfileTableModel;
 struct MetricPoint;
 } // namespace accel
 
@@ -51,6 +52,9 @@ public:
 
     SeriesAnalysisModel *seriesModel() const { return m_seriesModel; }
     ChangePointTableModel *changeModel() const { return m_changeModel; }
+    BrowserProfileTableModel *profileModel() const { return m_profileModel; }
+    /// Number of completed browser-profile recomputations.
+    int profileRefreshCount() const { return m_profileRefreshCount; }
     QChart *chart() const { return m_chart; }
     /// Number of completed refreshes (for tests and status).
     int refreshCount() const { return m_refreshCount; }
@@ -62,6 +66,8 @@ private:
     void reloadTags();
     void onQueryFinished(quint64 requestId, const QList<accel::MetricPoint> &points, const QString &error);
     void onAnalysisFinished();
+    void startProfiles();
+    void onProfilesFinished();
     void rebuildChart();
     void exportCsv();
     MetricDirection currentDirection() const;
@@ -90,9 +96,15 @@ private:
     QTabWidget *m_tabs;
     QTableView *m_changeTable;
     QTableView *m_pointTable;
+    QTableView *m_profileTable;
     SeriesAnalysisModel *m_seriesModel;
     ChangePointTableModel *m_changeModel;
+    BrowserProfileTableModel *m_profileModel;
     QFutureWatcher<void> m_watcher;
+    QFutureWatcher<void> m_profileWatcher;
+    int m_profileRefreshCount = 0;
+    struct ProfileJob;
+    ProfileJob *m_profileJob = nullptr; // owned; replaced per computation
     quint64 m_pendingRequest = 0;
     int m_refreshCount = 0;
     bool m_reloadingTags = false;

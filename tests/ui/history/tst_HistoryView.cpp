@@ -1,5 +1,6 @@
 #include "history/HistoryView.h"
 
+#include "history/BrowserProfileTableModel.h"
 #include "history/ChangePointTableModel.h"
 #include "history/MetricsStore.h"
 #include "history/SeriesAnalysisModel.h"
@@ -85,6 +86,36 @@ private Q_SLOTS:
         QCOMPARE(changeMarkers, 1);
         QCOMPARE(anomalyMarkers, 1);
         QVERIFY(!view.grab().isNull());
+    }
+
+    void profileTableShowsTheWinner()
+    {
+        MetricsStore store(QStringLiteral(":memory:"), MetricsStore::Options(), nullptr, 1'700'000'000'000);
+        QVERIFY(store.open());
+        for (int i = 0; i < 30; ++i) {
+            for (const auto &[browser, ms] :
+                 {std::pair{QStringLiteral("chromium"), 20.0}, std::pair{QStringLiteral("firefox"), 35.0}}) {
+                MetricSample s;
+                s.metric = QStringLiteral("pool.latency.p50");
+                s.tags.browser = browser;
+                s.tags.backend = QStringLiteral("webgpu");
+                s.tags.model = QStringLiteral("llama");
+                s.timestampMs = 1'700'000'000'000 + i * 1000;
+                s.value = ms + i % 4;
+                store.record(s);
+            }
+        }
+        QVERIFY(store.flush());
+        ui::HistoryView view(&store);
+        QAbstractItemModelTester tester(view.profileModel(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        view.setMetric(QStringLiteral("pool.latency.p50"));
+        QTRY_VERIFY_WITH_TIMEOUT(view.profileRefreshCount() >= 1 && view.refreshCount() >= 1, 20000);
+        QCOMPARE(view.profileModel()->rowCount(), 1);
+        QCOMPARE(view.profileModel()->index(0, BrowserProfileTableModel::Winner).data().toString(),
+                 QStringLiteral("chromium/webgpu"));
+        QCOMPARE(view.profileModel()->index(0, BrowserProfileTableModel::Used).data().toString(),
+                 QStringLiteral("yes"));
     }
 
     void emptyMetricAndNoStore()
