@@ -194,8 +194,10 @@ quint64 MetricsStore::queryAsync(const MetricQuery &query)
         [this, worker, id, query] {
             QString error;
             const QList<MetricPoint> points = worker->runQuery(query, &error);
-            // Emitted from the owner thread; receivers in other threads get it queued.
-            Q_EMIT queryFinished(id, points, error);
+            // Emitted in the store's own thread, so receivers there (the GUI) get a plain call.
+            QMetaObject::invokeMethod(
+                this, [this, id, points, error] { Q_EMIT queryFinished(id, points, error); },
+                Qt::QueuedConnection);
         },
         Qt::QueuedConnection);
     return id;

@@ -11,6 +11,10 @@ target_sources(accel_core PRIVATE
   history/SeriesAnalysis.h history/SeriesAnalysis.cpp
   history/SyntheticSeries.h history/SyntheticSeries.cpp
   history/MetricSample.h
+  history/SeriesAnalysisModel.h history/SeriesAnalysisModel.cpp
+  history/ChangePointTableModel.h history/ChangePointTableModel.cpp
+  history/BrowserProfiles.h history/BrowserProfiles.cpp
+  history/BrowserProfileTableModel.h history/BrowserProfileTableModel.cpp
   history/MetricsStore.h history/MetricsStore.cpp
   history/MetricsStoreWorker.h history/MetricsStoreWorker.cpp
 )

@@ -1,0 +1,3 @@
+target_sources(accel_ui PRIVATE
+  history/HistoryView.h history/HistoryView.cpp
+)
