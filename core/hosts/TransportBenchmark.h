@@ -31,9 +31,9 @@ public:
     struct Options
     {
         qint64 frameBytes = 1024 * 1024;
-        int framesPerRound = 64;
+        int framesPerRound = 32;
         int window = 4; // frames in flight
-        int rounds = 5;
+        int rounds = 9;
         int connectTimeoutMs = 45000;
         int roundTimeoutMs = 60000;
     };
