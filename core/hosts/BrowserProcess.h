@@ -5,10 +5,9 @@
 #include <QObject>
 #include <QProcess>
 #include <QStringList>
+#include <QTemporaryDir>
 
 #include <memory>
-
-class QTemporaryDir;
 
 namespace accel {
 

@@ -6,4 +6,5 @@ target_sources(accel_core PRIVATE
   hosts/RuntimeServer.h hosts/RuntimeServer.cpp
   hosts/BrowserProcess.h hosts/BrowserProcess.cpp
   hosts/BrowserLauncher.h hosts/BrowserLauncher.cpp
+  hosts/TransportBenchmark.h hosts/TransportBenchmark.cpp
 )
