@@ -137,7 +137,10 @@ void EtcdClient::attempt(const std::shared_ptr<Call> &call)
     });
     connect(reply, &QNetworkReply::finished, this,
             [this, call, reply, timedOut] { finishAttempt(call, reply, *timedOut); });
-    timer->start(int(std::clamp<qint64>(std::min<qint64>(remainingMs, m_attemptTimeoutMs), 1, m_timeoutMs)));
+    const int attemptMs =
+        int(std::clamp<qint64>(std::min<qint64>(remainingMs, m_attemptTimeoutMs), 1, m_timeoutMs));
+    reply->setProperty("accelAttemptMs", attemptMs);
+    timer->start(attemptMs);
 }
 
 void EtcdClient::finishAttempt(const std::shared_ptr<Call> &call, QNetworkReply *reply, bool timedOut)
@@ -145,7 +148,7 @@ void EtcdClient::finishAttempt(const std::shared_ptr<Call> &call, QNetworkReply 
     reply->deleteLater();
     const QString endpoint = reply->property("accelEndpoint").toString();
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QByteArray body = reply->readAll();
+    const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray();
     if (status == 200) {
         if (!call->hasContext || call->context) {
             call->done(EtcdResult<QByteArray>(body));
@@ -155,10 +158,14 @@ void EtcdClient::finishAttempt(const std::shared_ptr<Call> &call, QNetworkReply 
 
     EtcdError error;
     bool certainlyNotApplied = false;
-    if (timedOut) {
+    const int attemptMs = reply->property("accelAttemptMs").toInt();
+    if (timedOut && attemptMs < m_attemptTimeoutMs && call->lastError.code == EtcdErrorCode::Unreachable) {
+        // The deadline cut short a retry after refusals: the refusals are the real story.
+        error = call->lastError;
+        error.message += QStringLiteral(" (every endpoint, for %1 ms)").arg(m_timeoutMs);
+    } else if (timedOut) {
         error.code = EtcdErrorCode::Timeout;
-        error.message =
-            QStringLiteral("no answer to %1 within %2 ms").arg(call->path).arg(m_attemptTimeoutMs);
+        error.message = QStringLiteral("no answer to %1 within %2 ms").arg(call->path).arg(attemptMs);
     } else if (status > 0) {
         error = EtcdCodec::decodeErrorBody(body, status);
         certainlyNotApplied = error.message.contains(QLatin1String("no leader"));
