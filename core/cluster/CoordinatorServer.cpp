@@ -1,0 +1,192 @@
+#include "cluster/CoordinatorServer.h"
+
+#include "cluster/AccessToken.h"
+#include "cluster/ClusterProtocol.h"
+#include "cluster/Coordinator.h"
+#include "cluster/WorkerLink.h"
+#include "common/LogCategories.h"
+
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QJsonDocument>
+#include <QTcpServer>
+#include <QUrlQuery>
+#include <QWebSocket>
+
+namespace accel {
+
+class CoordinatorServer::SocketLink final : public WorkerLink
+{
+public:
+    explicit SocketLink(QWebSocket *socket)
+        : m_socket(socket)
+    {}
+    void sendFrame(const QByteArray &frame) override
+    {
+        if (m_socket) {
+            m_socket->sendTextMessage(QString::fromUtf8(frame));
+        }
+    }
+    void closeLink(const QString &reason) override
+    {
+        if (m_socket) {
+            QMetaObject::invokeMethod(
+                m_socket.data(),
+                [s = m_socket, reason] {
+                    if (s) {
+                        s->close(QWebSocketProtocol::CloseCodePolicyViolated, reason.left(100));
+                    }
+                },
+                Qt::QueuedConnection);
+        }
+    }
+    QPointer<QWebSocket> m_socket;
+    quint64 id = 0;
+};
+
+CoordinatorServer::CoordinatorServer(Coordinator *coordinator, const QByteArray &token, QObject *parent)
+    : QAbstractHttpServer(parent)
+    , m_coordinator(coordinator)
+    , m_token(token)
+{
+    connect(this, &QAbstractHttpServer::newWebSocketConnection, this, &CoordinatorServer::acceptWebSocket);
+    connect(m_coordinator, &Coordinator::eventOccurred, this, &CoordinatorServer::broadcast);
+}
+
+CoordinatorServer::~CoordinatorServer()
+{
+    for (auto it = m_workers.begin(); it != m_workers.end(); ++it) {
+        m_coordinator->linkClosed(it.value()->id);
+        delete it.value();
+    }
+}
+
+quint16 CoordinatorServer::start(const QHostAddress &address, quint16 port, QString *error)
+{
+    const quint16 bound = listen(address, port);
+    if (bound == 0) {
+        *error = QStringLiteral("cannot listen on %1:%2").arg(address.toString()).arg(port);
+    }
+    return bound;
+}
+
+bool CoordinatorServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    QHttpServerResponder responder = makeResponder(request, socket);
+    auto reply = [&responder](int status, const QByteArray &json) {
+        responder.write(json, QByteArrayLiteral("application/json"),
+                        QHttpServerResponder::StatusCode(status));
+    };
+    const QByteArray token =
+        AccessToken::fromHeaders(request.value("authorization"), request.value("x-accel-token"));
+    if (!AccessToken::constantTimeEquals(token, m_token)) {
+        reply(401, QByteArrayLiteral("{\"error\":\"missing or wrong token\"}"));
+        return true;
+    }
+    if (request.body().size() > kMaxBodyBytes) {
+        reply(413, QByteArrayLiteral("{\"error\":\"request body too large\"}"));
+        return true;
+    }
+    QString method;
+    switch (request.method()) {
+    case QHttpServerRequest::Method::Get:
+        method = QStringLiteral("GET");
+        break;
+    case QHttpServerRequest::Method::Post:
+        method = QStringLiteral("POST");
+        break;
+    default:
+        reply(405, QByteArrayLiteral("{\"error\":\"only GET and POST are supported\"}"));
+        return true;
+    }
+    const HttpReply r =
+        m_coordinator->handleHttp(method, request.url().path(), request.query(), request.body());
+    reply(r.status, r.isArray ? QJsonDocument(r.array).toJson(QJsonDocument::Compact)
+                              : QJsonDocument(r.body).toJson(QJsonDocument::Compact));
+    return true;
+}
+
+void CoordinatorServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    makeResponder(request, socket)
+        .write(QByteArrayLiteral("{\"error\":\"not found\"}"), QByteArrayLiteral("application/json"),
+               QHttpServerResponder::StatusCode::NotFound);
+}
+
+void CoordinatorServer::acceptWebSocket()
+{
+    while (hasPendingWebSocketConnections()) {
+        QWebSocket *socket = nextPendingWebSocketConnection().release();
+        socket->setParent(this);
+        const QNetworkRequest req = socket->request();
+        QByteArray token =
+            AccessToken::fromHeaders(req.rawHeader("Authorization"), req.rawHeader("X-Accel-Token"));
+        if (token.isEmpty()) {
+            token = QUrlQuery(socket->requestUrl()).queryItemValue(QStringLiteral("token")).toUtf8();
+        }
+        const QString path = socket->requestUrl().path();
+        if (!AccessToken::constantTimeEquals(token, m_token)) {
+            qCWarning(lcCluster) << "WebSocket from" << socket->peerAddress().toString()
+                                 << "rejected: bad token";
+            socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                          QStringLiteral("missing or wrong token"));
+            socket->deleteLater();
+            continue;
+        }
+        socket->setMaxAllowedIncomingMessageSize(quint64(ClusterProtocol::kMaxFrameBytes));
+        socket->setMaxAllowedIncomingFrameSize(quint64(ClusterProtocol::kMaxFrameBytes));
+        if (path == QLatin1String("/api/v1/events")) {
+            m_eventSockets.append(socket);
+            connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+            continue;
+        }
+        if (path != QLatin1String("/api/v1/worker")) {
+            socket->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("unknown path"));
+            socket->deleteLater();
+            continue;
+        }
+        auto *link = new SocketLink(socket);
+        link->id = m_coordinator->linkOpened(link);
+        m_workers.insert(socket, link);
+        connect(socket, &QWebSocket::textMessageReceived, this, [this, socket](const QString &message) {
+            auto it = m_workers.constFind(socket);
+            if (it != m_workers.cend()) {
+                m_coordinator->frameReceived(it.value()->id, message.toUtf8());
+            }
+        });
+        connect(socket, &QWebSocket::binaryMessageReceived, this, [this, socket](const QByteArray &) {
+            auto it = m_workers.constFind(socket);
+            if (it != m_workers.cend()) {
+                ClusterMessage e;
+                e.type = ClusterMessage::Type::Error;
+                e.message = QStringLiteral("binary frames are not part of the protocol");
+                it.value()->sendFrame(ClusterProtocol::encode(e));
+            }
+        });
+        connect(socket, &QWebSocket::disconnected, this, [this, socket] {
+            SocketLink *l = m_workers.take(socket);
+            if (l) {
+                m_coordinator->linkClosed(l->id);
+                delete l;
+            }
+            socket->deleteLater();
+        });
+    }
+}
+
+void CoordinatorServer::broadcast(const QJsonObject &event)
+{
+    if (m_eventSockets.isEmpty()) {
+        return;
+    }
+    const QString text = QString::fromUtf8(QJsonDocument(event).toJson(QJsonDocument::Compact));
+    for (qsizetype i = m_eventSockets.size() - 1; i >= 0; --i) {
+        if (!m_eventSockets[i]) {
+            m_eventSockets.removeAt(i);
+            continue;
+        }
+        m_eventSockets[i]->sendTextMessage(text);
+    }
+}
+
+} // namespace accel

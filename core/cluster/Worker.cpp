@@ -1,0 +1,316 @@
+#include "cluster/Worker.h"
+
+#include "cluster/TaskRunner.h"
+#include "common/LogCategories.h"
+
+#include <QDir>
+#include <QFile>
+#include <QNetworkRequest>
+#include <QStorageInfo>
+#include <QTimer>
+#include <QWebSocket>
+
+namespace accel {
+
+namespace {
+
+qint64 availableMemoryMb()
+{
+    QFile meminfo(QStringLiteral("/proc/meminfo"));
+    if (!meminfo.open(QIODevice::ReadOnly)) {
+        return -1;
+    }
+    for (const QByteArray &line : meminfo.readAll().split('\n')) {
+        if (line.startsWith("MemAvailable:")) {
+            return line.mid(13).trimmed().split(' ').first().toLongLong() / 1024;
+        }
+    }
+    return -1;
+}
+
+} // namespace
+
+Worker::Worker(const WorkerConfig &config, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_socket(new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this))
+    , m_heartbeat(new QTimer(this))
+    , m_reconnect(new QTimer(this))
+    , m_logFlush(new QTimer(this))
+    , m_backoffMs(config.reconnectMinMs)
+{
+    QDir().mkpath(m_config.workDir);
+    m_caps = WorkerCapabilities::detect(m_config.workDir);
+    m_caps.commandTasks = m_config.allowCommands;
+    m_caps.labels = m_config.labels;
+    m_caps.slotCount = std::max(1, m_config.slotCount);
+    m_socket->setMaxAllowedIncomingMessageSize(quint64(ClusterProtocol::kMaxFrameBytes));
+    m_reconnect->setSingleShot(true);
+    m_logFlush->setInterval(200);
+    connect(m_reconnect, &QTimer::timeout, this, &Worker::connectNow);
+    connect(m_heartbeat, &QTimer::timeout, this, [this] {
+        ClusterMessage hb;
+        hb.type = ClusterMessage::Type::Heartbeat;
+        hb.running = runningList();
+        send(hb);
+    });
+    connect(m_logFlush, &QTimer::timeout, this, &Worker::flushLogs);
+    connect(m_socket, &QWebSocket::connected, this, &Worker::onConnected);
+    connect(m_socket, &QWebSocket::disconnected, this, &Worker::onDisconnected);
+    connect(m_socket, &QWebSocket::textMessageReceived, this, &Worker::onText);
+}
+
+Worker::~Worker()
+{
+    m_stopping = true;
+    for (const Running &r : std::as_const(m_runners)) {
+        r.runner->cancel();
+    }
+}
+
+void Worker::start()
+{
+    m_stopping = false;
+    m_logFlush->start();
+    connectNow();
+}
+
+void Worker::stop()
+{
+    m_stopping = true;
+    m_heartbeat->stop();
+    m_reconnect->stop();
+    m_socket->close();
+}
+
+void Worker::connectNow()
+{
+    if (m_stopping || m_socket->state() != QAbstractSocket::UnconnectedState) {
+        return;
+    }
+    QUrl url = m_config.coordinator;
+    if (url.scheme() == QLatin1String("http")) {
+        url.setScheme(QStringLiteral("ws"));
+    } else if (url.scheme() == QLatin1String("https")) {
+        url.setScheme(QStringLiteral("wss"));
+    }
+    url.setPath(QStringLiteral("/api/v1/worker"));
+    QNetworkRequest request(url);
+    request.setRawHeader("Authorization", "Bearer " + m_config.token);
+    m_socket->open(request);
+}
+
+void Worker::onConnected()
+{
+    m_backoffMs = m_config.reconnectMinMs;
+    ClusterMessage reg;
+    reg.type = ClusterMessage::Type::Register;
+    reg.workerId = m_config.workerId;
+    reg.name = m_config.name;
+    reg.capabilities = m_caps;
+    const QStorageInfo storage(m_config.workDir);
+    reg.capabilities.freeDiskMb = storage.isValid() ? storage.bytesAvailable() / (1024 * 1024) : 0;
+    reg.running = runningList();
+    send(reg);
+}
+
+void Worker::onDisconnected()
+{
+    const bool was = m_registered;
+    m_registered = false;
+    m_heartbeat->stop();
+    if (was) {
+        emit disconnectedFromCoordinator();
+    }
+    if (!m_stopping) {
+        m_reconnect->start(int(m_backoffMs));
+        m_backoffMs = std::min(m_backoffMs * 2, m_config.reconnectMaxMs);
+    }
+}
+
+void Worker::send(const ClusterMessage &m)
+{
+    if (m_socket->state() == QAbstractSocket::ConnectedState) {
+        m_socket->sendTextMessage(QString::fromUtf8(ClusterProtocol::encode(m)));
+    }
+}
+
+QString Worker::runKey(const QString &task, int attempt)
+{
+    return task + QLatin1Char('#') + QString::number(attempt);
+}
+
+QList<ClusterMessage::RunningTask> Worker::runningList() const
+{
+    QList<ClusterMessage::RunningTask> list;
+    for (const Running &r : m_runners) {
+        list.append({r.task, r.attempt});
+    }
+    for (const ClusterMessage &m : m_outbox) {
+        list.append({m.task, m.attempt});
+    }
+    return list;
+}
+
+void Worker::onText(const QString &text)
+{
+    ClusterMessage m;
+    QString error;
+    if (!ClusterProtocol::decode(text.toUtf8(), &m, &error)) {
+        qCWarning(lcCluster) << "worker: bad frame from coordinator:" << error;
+        return;
+    }
+    using T = ClusterMessage::Type;
+    switch (m.type) {
+    case T::Welcome:
+        if (m.epoch < m_epoch) {
+            qCWarning(lcCluster) << "worker: coordinator epoch" << m.epoch << "is older than" << m_epoch;
+            m_socket->close();
+            return;
+        }
+        m_epoch = m.epoch;
+        m_registered = true;
+        m_heartbeat->start(int(m.heartbeatMs));
+        for (const ClusterMessage &result : std::as_const(m_outbox)) {
+            send(result);
+        }
+        emit registered(m.workerId);
+        break;
+    case T::Assign:
+        onAssign(m);
+        break;
+    case T::Cancel:
+        onCancel(m);
+        break;
+    case T::Ack:
+        m_outbox.remove(runKey(m.task, m.attempt));
+        break;
+    case T::Drain:
+        m_draining = true;
+        qCInfo(lcCluster) << "worker: draining";
+        break;
+    case T::Error:
+        qCWarning(lcCluster).noquote() << "worker: coordinator says:" << m.message;
+        break;
+    default:
+        qCWarning(lcCluster) << "worker: unexpected message" << ClusterProtocol::typeName(m.type);
+        break;
+    }
+}
+
+void Worker::reject(const ClusterMessage &assign, const QString &failure, const QString &message)
+{
+    ClusterMessage r;
+    r.type = ClusterMessage::Type::Reject;
+    r.task = assign.task;
+    r.attempt = assign.attempt;
+    r.epoch = assign.epoch;
+    r.failure = failure;
+    r.message = message;
+    send(r);
+}
+
+void Worker::onAssign(const ClusterMessage &m)
+{
+    if (m.epoch < m_epoch) {
+        reject(
+            m, QStringLiteral("stale-epoch"),
+            QStringLiteral("assignment from epoch %1, current leader epoch is %2").arg(m.epoch).arg(m_epoch));
+        return;
+    }
+    const QString key = runKey(m.task, m.attempt);
+    if (m_runners.contains(key) || m_outbox.contains(key)) {
+        return; // duplicate delivery
+    }
+    if (m.spec.kind != TaskSpec::Kind::Command) {
+        reject(m, QStringLiteral("unsupported"), QStringLiteral("this worker runs no model benchmarks"));
+        return;
+    }
+    if (!m_config.allowCommands) {
+        reject(m, QStringLiteral("not-allowed"),
+               QStringLiteral("command tasks are not allowed on this worker"));
+        return;
+    }
+    const QStorageInfo storage(m_config.workDir);
+    if (storage.isValid() && storage.bytesAvailable() / (1024 * 1024) < m_config.minFreeDiskMb) {
+        reject(m, QStringLiteral("disk-full"),
+               QStringLiteral("%1 MB free in %2")
+                   .arg(storage.bytesAvailable() / (1024 * 1024))
+                   .arg(m_config.workDir));
+        return;
+    }
+    const qint64 memMb = availableMemoryMb();
+    if (memMb >= 0 && memMb < m_config.minFreeMemoryMb) {
+        reject(m, QStringLiteral("low-memory"), QStringLiteral("%1 MB memory available").arg(memMb));
+        return;
+    }
+    QString safe = m.task;
+    safe.replace(QLatin1Char('/'), QLatin1Char('_'));
+    const QString dir =
+        QDir(m_config.workDir).filePath(QStringLiteral("tasks/%1-%2").arg(safe).arg(m.attempt));
+    auto *runner = new TaskRunner(m.spec, dir, this);
+    m_runners.insert(key, Running{m.task, m.attempt, runner});
+    const QString task = m.task;
+    const int attempt = m.attempt;
+    const qint64 epoch = m.epoch;
+    connect(runner, &TaskRunner::output, this, [this, key](const QString &, const QString &data) {
+        QString &pending = m_pendingLogs[key];
+        if (pending.size() < ClusterProtocol::kMaxLogChunkBytes / 2) {
+            pending += data.left(int(ClusterProtocol::kMaxLogChunkBytes / 2 - pending.size()));
+        }
+    });
+    connect(runner, &TaskRunner::finished, this,
+            [this, key, task, attempt, epoch](const ClusterMessage &result) {
+                flushLogs();
+                Running r = m_runners.take(key);
+                if (r.runner) {
+                    r.runner->deleteLater();
+                }
+                ClusterMessage msg = result;
+                msg.task = task;
+                msg.attempt = attempt;
+                msg.epoch = epoch;
+                m_outbox.insert(key, msg);
+                send(msg);
+                emit taskFinished(task, attempt, msg.status);
+            });
+    ClusterMessage started;
+    started.type = ClusterMessage::Type::Started;
+    started.task = m.task;
+    started.attempt = m.attempt;
+    started.epoch = m.epoch;
+    send(started);
+    runner->start();
+}
+
+void Worker::onCancel(const ClusterMessage &m)
+{
+    const QString key = runKey(m.task, m.attempt);
+    m_outbox.remove(key);
+    m_pendingLogs.remove(key);
+    Running r = m_runners.take(key);
+    if (r.runner) {
+        r.runner->cancel();
+        r.runner->deleteLater();
+    }
+}
+
+void Worker::flushLogs()
+{
+    for (auto it = m_pendingLogs.begin(); it != m_pendingLogs.end(); ++it) {
+        auto r = m_runners.constFind(it.key());
+        if (it.value().isEmpty() || r == m_runners.cend()) {
+            continue;
+        }
+        ClusterMessage log;
+        log.type = ClusterMessage::Type::Log;
+        log.task = r->task;
+        log.attempt = r->attempt;
+        log.stream = QStringLiteral("stdout");
+        log.data = it.value();
+        send(log);
+    }
+    m_pendingLogs.clear();
+}
+
+} // namespace accel

@@ -1,0 +1,90 @@
+#pragma once
+
+#include "cluster/ClusterProtocol.h"
+#include "cluster/WorkerCapabilities.h"
+
+#include <QHash>
+#include <QObject>
+#include <QUrl>
+
+class QTimer;
+class QWebSocket;
+
+namespace accel {
+
+class TaskRunner;
+
+struct WorkerConfig
+{
+    QUrl coordinator; ///< http(s):// or ws(s):// base URL of the coordinator
+    QByteArray token;
+    QString workerId;
+    QString name;
+    QString workDir;
+    QStringList labels;
+    int slotCount = 1;
+    bool allowCommands = false;  ///< command tasks are refused unless the operator allowed them
+    qint64 minFreeDiskMb = 64;   ///< refuse (disk-full) below this
+    qint64 minFreeMemoryMb = 64; ///< refuse (low-memory) below this
+    qint64 reconnectMinMs = 100;
+    qint64 reconnectMaxMs = 2000;
+};
+
+/// A worker node: connects to the coordinator's /api/v1/worker WebSocket, registers its
+/// capabilities, heartbeats, runs assigned tasks with TaskRunner, streams their output and
+/// uploads results until the coordinator acknowledges them (resending after a reconnect, so a
+/// coordinator restart loses nothing). Rejects assignments from an older leader epoch.
+class Worker : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Worker(const WorkerConfig &config, QObject *parent = nullptr);
+    ~Worker() override;
+
+    void start();
+    void stop();
+    bool isConnected() const { return m_registered; }
+    int runningCount() const { return int(m_runners.size()); }
+    const WorkerCapabilities &capabilities() const { return m_caps; }
+
+Q_SIGNALS:
+    void registered(const QString &workerId);
+    void disconnectedFromCoordinator();
+    void taskFinished(const QString &task, int attempt, const QString &status);
+
+private:
+    struct Running
+    {
+        QString task;
+        int attempt = 0;
+        TaskRunner *runner = nullptr;
+    };
+    void connectNow();
+    void onConnected();
+    void onDisconnected();
+    void onText(const QString &text);
+    void send(const ClusterMessage &m);
+    void onAssign(const ClusterMessage &m);
+    void onCancel(const ClusterMessage &m);
+    void reject(const ClusterMessage &assign, const QString &failure, const QString &message);
+    QList<ClusterMessage::RunningTask> runningList() const;
+    void flushLogs();
+    static QString runKey(const QString &task, int attempt);
+
+    WorkerConfig m_config;
+    WorkerCapabilities m_caps;
+    QWebSocket *m_socket;
+    QTimer *m_heartbeat;
+    QTimer *m_reconnect;
+    QTimer *m_logFlush;
+    bool m_registered = false;
+    bool m_stopping = false;
+    bool m_draining = false;
+    qint64 m_epoch = 0;
+    qint64 m_backoffMs;
+    QHash<QString, Running> m_runners;       ///< runKey -> running task
+    QHash<QString, ClusterMessage> m_outbox; ///< runKey -> result not yet acknowledged
+    QHash<QString, QString> m_pendingLogs;   ///< runKey -> output not yet sent
+};
+
+} // namespace accel

@@ -1,0 +1,194 @@
+#include "cluster/WorkerCapabilities.h"
+
+#include "cluster/TaskSpec.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QStandardPaths>
+#include <QStorageInfo>
+#include <QSysInfo>
+#include <QThread>
+
+namespace accel {
+
+QStringList WorkerCapabilities::capabilityStrings() const
+{
+    QStringList caps;
+    if (commandTasks) {
+        caps << QStringLiteral("command");
+    }
+    if (nativeBackend) {
+        caps << QStringLiteral("native-backend");
+    }
+    for (const Browser &b : browsers) {
+        caps << QStringLiteral("browser:") + b.name;
+        for (const QString &f : b.features) {
+            caps << QStringLiteral("feature:") + f;
+        }
+    }
+    caps.removeDuplicates();
+    return caps;
+}
+
+QString WorkerCapabilities::mismatch(const TaskRequirements &req,
+                                     const QStringList &requiredCapabilities) const
+{
+    const QStringList caps = capabilityStrings();
+    for (const QString &c : requiredCapabilities) {
+        if (!caps.contains(c)) {
+            return QStringLiteral("lacks capability '%1'").arg(c);
+        }
+    }
+    for (const QString &l : req.labels) {
+        if (!labels.contains(l)) {
+            return QStringLiteral("lacks label '%1'").arg(l);
+        }
+    }
+    if (req.minMemoryMb > 0 && memoryMb < req.minMemoryMb) {
+        return QStringLiteral("has %1 MB memory, task needs %2 MB").arg(memoryMb).arg(req.minMemoryMb);
+    }
+    if (!req.os.isEmpty() && req.os != os && req.os != kernel) {
+        return QStringLiteral("runs %1, task needs %2").arg(os, req.os);
+    }
+    return {};
+}
+
+QJsonObject WorkerCapabilities::toJson() const
+{
+    QJsonArray bs;
+    for (const Browser &b : browsers) {
+        bs.append(QJsonObject{{QStringLiteral("name"), b.name},
+                              {QStringLiteral("path"), b.path},
+                              {QStringLiteral("features"), QJsonArray::fromStringList(b.features)}});
+    }
+    return {{QStringLiteral("cpus"), cpus},
+            {QStringLiteral("memoryMb"), memoryMb},
+            {QStringLiteral("freeDiskMb"), freeDiskMb},
+            {QStringLiteral("os"), os},
+            {QStringLiteral("kernel"), kernel},
+            {QStringLiteral("arch"), arch},
+            {QStringLiteral("browsers"), bs},
+            {QStringLiteral("nativeBackend"), nativeBackend},
+            {QStringLiteral("commandTasks"), commandTasks},
+            {QStringLiteral("labels"), QJsonArray::fromStringList(labels)},
+            {QStringLiteral("slots"), slotCount}};
+}
+
+bool WorkerCapabilities::fromJson(const QJsonObject &o, WorkerCapabilities *out, QString *error)
+{
+    WorkerCapabilities c;
+    auto intField = [&](const char *key, qint64 max, qint64 *dst) {
+        const QJsonValue v = o.value(QLatin1String(key));
+        if (v.isUndefined()) {
+            return true;
+        }
+        const double d = v.toDouble(-1);
+        if (!v.isDouble() || d < 0 || d > double(max) || d != double(qint64(d))) {
+            *error = QStringLiteral("capabilities.%1 must be an integer in [0, %2]")
+                         .arg(QLatin1String(key))
+                         .arg(max);
+            return false;
+        }
+        *dst = qint64(d);
+        return true;
+    };
+    qint64 cpus = 0, slotValue = 1;
+    if (!intField("cpus", 65536, &cpus) || !intField("memoryMb", 1LL << 40, &c.memoryMb) ||
+        !intField("freeDiskMb", 1LL << 50, &c.freeDiskMb) || !intField("slots", 1024, &slotValue)) {
+        return false;
+    }
+    if (slotValue < 1) {
+        *error = QStringLiteral("capabilities.slots must be at least 1");
+        return false;
+    }
+    c.cpus = int(cpus);
+    c.slotCount = int(slotValue);
+    c.os = o.value(QStringLiteral("os")).toString().left(128);
+    c.kernel = o.value(QStringLiteral("kernel")).toString().left(128);
+    c.arch = o.value(QStringLiteral("arch")).toString().left(128);
+    c.nativeBackend = o.value(QStringLiteral("nativeBackend")).toBool();
+    c.commandTasks = o.value(QStringLiteral("commandTasks")).toBool();
+    const QJsonArray labels = o.value(QStringLiteral("labels")).toArray();
+    if (labels.size() > 256) {
+        *error = QStringLiteral("too many labels");
+        return false;
+    }
+    for (const QJsonValue &l : labels) {
+        if (!l.isString() || l.toString().isEmpty() || l.toString().size() > 256) {
+            *error = QStringLiteral("labels must be non-empty strings");
+            return false;
+        }
+        c.labels << l.toString();
+    }
+    const QJsonArray bs = o.value(QStringLiteral("browsers")).toArray();
+    if (bs.size() > 32) {
+        *error = QStringLiteral("too many browsers");
+        return false;
+    }
+    for (const QJsonValue &v : bs) {
+        const QJsonObject b = v.toObject();
+        Browser browser;
+        browser.name = b.value(QStringLiteral("name")).toString().left(64);
+        browser.path = b.value(QStringLiteral("path")).toString().left(4096);
+        for (const QJsonValue &f : b.value(QStringLiteral("features")).toArray()) {
+            if (f.isString() && browser.features.size() < 64) {
+                browser.features << f.toString().left(64);
+            }
+        }
+        if (browser.name.isEmpty()) {
+            *error = QStringLiteral("a browser needs a name");
+            return false;
+        }
+        c.browsers.append(browser);
+    }
+    *out = c;
+    return true;
+}
+
+WorkerCapabilities WorkerCapabilities::detect(const QString &workDir)
+{
+    WorkerCapabilities c;
+    c.cpus = QThread::idealThreadCount();
+    QFile meminfo(QStringLiteral("/proc/meminfo"));
+    if (meminfo.open(QIODevice::ReadOnly)) {
+        const QList<QByteArray> lines = meminfo.readAll().split('\n');
+        for (const QByteArray &line : lines) {
+            if (line.startsWith("MemTotal:")) {
+                c.memoryMb = line.mid(9).trimmed().split(' ').first().toLongLong() / 1024;
+            }
+        }
+    }
+    const QStorageInfo storage(workDir);
+    if (storage.isValid()) {
+        c.freeDiskMb = storage.bytesAvailable() / (1024 * 1024);
+    }
+    c.os = QSysInfo::productType();
+    c.kernel = QSysInfo::kernelType();
+    c.arch = QSysInfo::currentCpuArchitecture();
+    // Browsers are found, not started: compute features are filled in by a host probe when one
+    // runs on this worker; until then they are honestly empty.
+    const struct
+    {
+        const char *name;
+        const char *binaries[3];
+    } known[] = {
+        {"chromium", {"chromium", "chromium-browser", "google-chrome"}},
+        {"firefox", {"firefox-esr", "firefox", nullptr}},
+        {"edge", {"microsoft-edge", "microsoft-edge-stable", nullptr}},
+    };
+    for (const auto &k : known) {
+        for (const char *bin : k.binaries) {
+            if (!bin) {
+                break;
+            }
+            const QString path = QStandardPaths::findExecutable(QString::fromLatin1(bin));
+            if (!path.isEmpty()) {
+                c.browsers.append({QString::fromLatin1(k.name), path, {}});
+                break;
+            }
+        }
+    }
+    return c;
+}
+
+} // namespace accel

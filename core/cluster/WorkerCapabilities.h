@@ -1,0 +1,46 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace accel {
+
+struct TaskRequirements;
+
+/// What a worker offers, sent in its register message and matched by the Scheduler.
+struct WorkerCapabilities
+{
+    struct Browser
+    {
+        QString name; ///< "chromium", "firefox", "edge"
+        QString path;
+        QStringList features; ///< compute features measured on this worker ("webgpu", "wasm-simd", ...)
+    };
+
+    int cpus = 0;
+    qint64 memoryMb = 0;
+    qint64 freeDiskMb = 0;
+    QString os;     ///< QSysInfo::productType()
+    QString kernel; ///< QSysInfo::kernelType()
+    QString arch;
+    QList<Browser> browsers;
+    bool nativeBackend = false; ///< a native (C++) model backend is available
+    bool commandTasks = false;  ///< started with --allow-commands
+    QStringList labels;
+    int slotCount = 1; ///< tasks run concurrently
+
+    /// Capability strings for matching: "command", "browser:NAME", "feature:F", "native-backend".
+    QStringList capabilityStrings() const;
+    /// Why requirements are not met (empty when they are).
+    QString mismatch(const TaskRequirements &req, const QStringList &requiredCapabilities) const;
+
+    QJsonObject toJson() const;
+    static bool fromJson(const QJsonObject &o, WorkerCapabilities *out, QString *error);
+
+    /// Inspects this machine: CPUs, memory, OS, disk at workDir, browsers on PATH.
+    static WorkerCapabilities detect(const QString &workDir);
+};
+
+} // namespace accel

@@ -1,0 +1,17 @@
+target_sources(accel_core PRIVATE
+  cluster/StoreTypes.h
+  cluster/CoordinatorStore.h cluster/CoordinatorStore.cpp
+  cluster/SqliteStore.h cluster/SqliteStore.cpp
+  cluster/TaskSpec.h cluster/TaskSpec.cpp
+  cluster/WorkerCapabilities.h cluster/WorkerCapabilities.cpp
+  cluster/ClusterProtocol.h cluster/ClusterProtocol.cpp
+  cluster/Scheduler.h cluster/Scheduler.cpp
+  cluster/FailureDetector.h cluster/FailureDetector.cpp
+  cluster/RecoveryPolicy.h cluster/RecoveryPolicy.cpp
+  cluster/WorkerLink.h
+  cluster/Coordinator.h cluster/Coordinator.cpp cluster/CoordinatorApi.cpp
+  cluster/AccessToken.h cluster/AccessToken.cpp
+  cluster/CoordinatorServer.h cluster/CoordinatorServer.cpp
+  cluster/TaskRunner.h cluster/TaskRunner.cpp
+  cluster/Worker.h cluster/Worker.cpp
+)
