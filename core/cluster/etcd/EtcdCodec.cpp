@@ -634,6 +634,21 @@ QByteArray EtcdCodec::encodeEmpty()
     return QByteArrayLiteral("{}");
 }
 
+QByteArray EtcdCodec::encodeCompaction(qint64 revision, bool physical)
+{
+    QJsonObject o;
+    o.insert(QStringLiteral("revision"), int64String(revision));
+    if (physical) {
+        o.insert(QStringLiteral("physical"), true);
+    }
+    return compact(o);
+}
+
+EtcdResult<EtcdHeader> EtcdCodec::decodeHeaderOnly(const QByteArray &body)
+{
+    return decodeWith<EtcdHeader>(body, [](Reader &r, const QJsonObject &o) { return r.header(o); });
+}
+
 EtcdResult<EtcdRangeResponse> EtcdCodec::decodeRange(const QByteArray &body)
 {
     return decodeWith<EtcdRangeResponse>(body, [](Reader &r, const QJsonObject &o) { return r.range(o); });

@@ -39,6 +39,8 @@ public:
     static QByteArray encodeMemberAdd(const QStringList &peerUrls, bool isLearner = false);
     static QByteArray encodeMemberRemove(quint64 memberId);
     static QByteArray encodeEmpty();
+    /// /v3/kv/compaction: forget history before `revision` (physical: wait until it is done).
+    static QByteArray encodeCompaction(qint64 revision, bool physical = true);
 
     static EtcdResult<EtcdRangeResponse> decodeRange(const QByteArray &body);
     static EtcdResult<EtcdPutResponse> decodePut(const QByteArray &body);
@@ -55,6 +57,8 @@ public:
     static EtcdResult<EtcdMemberAddResponse> decodeMemberAdd(const QByteArray &body);
     static EtcdResult<EtcdMemberRemoveResponse> decodeMemberRemove(const QByteArray &body);
     static EtcdResult<EtcdStatusResponse> decodeStatus(const QByteArray &body);
+    /// Any answer that carries only a header (compaction).
+    static EtcdResult<EtcdHeader> decodeHeaderOnly(const QByteArray &body);
 
     /// The error carried by a non-200 answer: etcd's {"error","message","code"} body when present,
     /// otherwise an Http error describing the status. Never returns an error with code Unknown.

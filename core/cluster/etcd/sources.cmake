@@ -9,4 +9,6 @@ target_sources(accel_core PRIVATE
   cluster/etcd/EtcdLease.h cluster/etcd/EtcdLease.cpp
   cluster/etcd/LeaderElection.h cluster/etcd/LeaderElection.cpp
   cluster/etcd/EtcdProcessCluster.h cluster/etcd/EtcdProcessCluster.cpp
+  cluster/etcd/EtcdBlockingClient.h cluster/etcd/EtcdBlockingClient.cpp
+  cluster/etcd/EtcdStore.h cluster/etcd/EtcdStore.cpp
 )
