@@ -100,11 +100,31 @@ EtcdResult<QByteArray> EtcdBlockingClient::post(const QString &path, const QByte
         const bool retry =
             endpointProblem && (idempotent || certainlyNotApplied) && deadlineMs - m_clock->nowMs() > 0;
         if (!retry) {
+            if (error.code == EtcdErrorCode::Timeout && path != QLatin1String("/v3/maintenance/status")) {
+                diagnoseTimeout(&error);
+            }
             return error;
         }
         if (attemptNo % qMax(1, int(m_endpoints.size())) == 0) {
             QThread::msleep(20); // every endpoint failed once: do not spin against a dead cluster
         }
+    }
+}
+
+void EtcdBlockingClient::diagnoseTimeout(EtcdError *error)
+{
+    // A member without a raft leader answers status at once but lets writes hang.
+    const Attempt a = attempt(error->endpoint, QStringLiteral("/v3/maintenance/status"),
+                              EtcdCodec::encodeEmpty(), qMin(500, m_attemptTimeoutMs));
+    if (a.status != 200) {
+        return;
+    }
+    const auto status = EtcdCodec::decodeStatus(a.body);
+    if (status.ok() && status.value().leader == 0) {
+        error->code = EtcdErrorCode::NoQuorum;
+        error->message =
+            QStringLiteral("etcd member has no raft leader (quorum lost or election in progress); ") +
+            error->message;
     }
 }
 

@@ -52,6 +52,7 @@ private:
         bool timedOut = false;
         bool refused = false;
     };
+    void diagnoseTimeout(EtcdError *error);
     Attempt attempt(const QString &endpoint, const QString &path, const QByteArray &body, int timeoutMs);
     Attempt exchange(QTcpSocket *socket, const QString &endpoint, const QString &path, const QByteArray &body,
                      qint64 deadlineMs);

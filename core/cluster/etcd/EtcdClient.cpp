@@ -187,6 +187,11 @@ void EtcdClient::finishAttempt(const std::shared_ptr<Call> &call, QNetworkReply 
     const bool retryable = endpointProblem && call->pinnedEndpoint.isEmpty() &&
                            (call->idempotent || certainlyNotApplied) && remainingMs > 0;
     if (!retryable) {
+        if (error.code == EtcdErrorCode::Timeout && call->pinnedEndpoint.isEmpty() &&
+            call->path != QLatin1String("/v3/maintenance/status")) {
+            diagnoseTimeout(call, error);
+            return;
+        }
         if (!call->hasContext || call->context) {
             call->done(EtcdResult<QByteArray>(error));
         }
@@ -196,6 +201,27 @@ void EtcdClient::finishAttempt(const std::shared_ptr<Call> &call, QNetworkReply 
     // cluster is not hammered in a tight loop.
     const int pauseMs = (call->attempts % qMax(1, int(m_endpoints.size()))) == 0 ? 50 : 0;
     QTimer::singleShot(int(qMin<qint64>(pauseMs, remainingMs)), this, [this, call] { attempt(call); });
+}
+
+void EtcdClient::diagnoseTimeout(const std::shared_ptr<Call> &call, const EtcdError &timeout)
+{
+    // A member without a raft leader answers status at once but lets writes hang: ask, so the
+    // caller learns "no quorum" rather than a bare timeout.
+    const int savedTimeoutMs = m_timeoutMs;
+    m_timeoutMs = qMin(m_timeoutMs, 500);
+    statusOf(timeout.endpoint, this, [call, timeout](const EtcdResult<EtcdStatusResponse> &status) {
+        EtcdError error = timeout;
+        if (status.ok() && status.value().leader == 0) {
+            error.code = EtcdErrorCode::NoQuorum;
+            error.message =
+                QStringLiteral("etcd member has no raft leader (quorum lost or election in progress); ") +
+                timeout.message;
+        }
+        if (!call->hasContext || call->context) {
+            call->done(EtcdResult<QByteArray>(error));
+        }
+    });
+    m_timeoutMs = savedTimeoutMs;
 }
 
 void EtcdClient::range(const EtcdRangeRequest &request, QObject *context, Callback<EtcdRangeResponse> done)

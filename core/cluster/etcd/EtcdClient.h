@@ -90,6 +90,7 @@ private:
                std::function<void(const EtcdResult<QByteArray> &)> done, const QString &pinnedEndpoint = {});
     void attempt(const std::shared_ptr<Call> &call);
     void finishAttempt(const std::shared_ptr<Call> &call, QNetworkReply *reply, bool timedOut);
+    void diagnoseTimeout(const std::shared_ptr<Call> &call, const EtcdError &timeout);
 
     QNetworkAccessManager *m_network = nullptr;
     QStringList m_endpoints;

@@ -100,8 +100,11 @@ private Q_SLOTS:
             QVERIFY(!r->ok());
             const EtcdErrorCode code = r->error().code;
             qInfo("write without quorum: %s", qPrintable(r->error().toString()));
-            QVERIFY2(code == EtcdErrorCode::NoQuorum || code == EtcdErrorCode::Timeout ||
-                         code == EtcdErrorCode::Unreachable,
+            // Right after the kill the survivor still trusts the old leader for up to an election
+            // timeout (a plain Timeout); after that it has none, which the client diagnoses as
+            // NoQuorum although etcd itself just lets the write hang.
+            QVERIFY2(code == EtcdErrorCode::NoQuorum ||
+                         (i == 0 && (code == EtcdErrorCode::Timeout || code == EtcdErrorCode::Unreachable)),
                      qPrintable(r->error().toString()));
         }
         // The synchronous store reports it as an Io error with the etcd cause.
@@ -114,7 +117,8 @@ private Q_SLOTS:
         const auto sr = store.put("k", "v");
         QVERIFY(!sr);
         QCOMPARE(sr.error().code, StoreErrorCode::Io);
-        QVERIFY2(sr.error().message.startsWith(QLatin1String("etcd: ")), qPrintable(sr.error().message));
+        QVERIFY2(sr.error().message.startsWith(QLatin1String("etcd: NoQuorum")),
+                 qPrintable(sr.error().message));
         QVERIFY(m_etcd->isRunning(survivor));
 
         // Restart the two: quorum returns with their old data, writes resume.
