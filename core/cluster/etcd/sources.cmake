@@ -11,4 +11,5 @@ target_sources(accel_core PRIVATE
   cluster/etcd/EtcdProcessCluster.h cluster/etcd/EtcdProcessCluster.cpp
   cluster/etcd/EtcdBlockingClient.h cluster/etcd/EtcdBlockingClient.cpp
   cluster/etcd/EtcdStore.h cluster/etcd/EtcdStore.cpp
+  cluster/etcd/EtcdFailoverBenchmark.h cluster/etcd/EtcdFailoverBenchmark.cpp
 )
