@@ -44,7 +44,7 @@ cleanup() {
 trap cleanup EXIT
 
 "$node" --role coordinator --listen 127.0.0.1:0 --port-file "$work/port" --data-dir "$data" \
-  >"$log_dir/coordinator.log" 2>&1 &
+  --token-file "$token" >"$log_dir/coordinator.log" 2>&1 &
 pids+=("$!")
 
 deadline=$((SECONDS + start_timeout))
@@ -64,7 +64,7 @@ url="http://127.0.0.1:$(cat "$work/port")"
 echo "run-suite: coordinator at $url"
 
 "$node" --role worker --coordinator "$url" --token-file "$token" --allow-commands \
-  >"$log_dir/worker.log" 2>&1 &
+  --data-dir "$work/worker" >"$log_dir/worker.log" 2>&1 &
 pids+=("$!")
 
 set +e
