@@ -7,8 +7,8 @@
 # env:   ACCEL_NODE (default accelerate-node), ACCELCTL (default accelctl),
 #        ACCEL_LOG_DIR (default .): where coordinator.log and worker.log are kept,
 #        ACCEL_START_TIMEOUT_SEC (default 30)
-# exit:  0 when the results were written (whatever the tests did: `accelctl report` decides),
-#        2 when the fleet did not start or no results came back.
+# exit:  0 when a valid results document was written (whatever the tests did: `accelctl report`
+#        decides), 2 when the fleet did not start or no valid results came back.
 set -euo pipefail
 
 if [ $# -ne 2 ]; then
@@ -72,8 +72,9 @@ set +e
 submit_status=$?
 set -e
 echo "run-suite: accelctl submit exited with $submit_status"
-if [ ! -s "$results" ]; then
-  echo "run-suite: no results were written; worker log:" >&2
+# Only a results document counts (accelctl report exits 2 on anything else), whatever submit did.
+if [ ! -s "$results" ] || { "$ctl" report --input "$results" --format summary >/dev/null; [ $? -eq 2 ]; }; then
+  echo "run-suite: no valid results were written; worker log:" >&2
   tail -n 50 "$log_dir/worker.log" >&2 || true
   exit 2
 fi
