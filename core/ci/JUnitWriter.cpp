@@ -170,6 +170,17 @@ bool JUnitWriter::write(const TestRun &run, QIODevice *device) const
         w.attribute(QStringLiteral("classname"), names.at(i).classname);
         w.attribute(QStringLiteral("name"), names.at(i).name);
         w.attribute(QStringLiteral("time"), seconds(c.durationSec));
+        // Several readers (GitLab, the GitHub JUnit annotation actions) link a case to its source
+        // through these attributes.
+        const QString file = c.properties.value(QStringLiteral("file"));
+        if (!file.isEmpty()) {
+            w.attribute(QStringLiteral("file"), file);
+            bool ok = false;
+            const int line = c.properties.value(QStringLiteral("line")).toInt(&ok);
+            if (ok && line > 0) {
+                w.attribute(QStringLiteral("line"), QString::number(line));
+            }
+        }
 
         if (m_options.caseProperties) {
             xml.writeStartElement(QStringLiteral("properties"));

@@ -7,8 +7,8 @@
 # env:   ACCEL_NODE (default accelerate-node), ACCELCTL (default accelctl),
 #        ACCEL_LOG_DIR (default .): where coordinator.log and worker.log are kept,
 #        ACCEL_START_TIMEOUT_SEC (default 30)
-# exit:  0 when the results were written (whatever the tests did: `accelctl report` decides),
-#        2 when the fleet did not start or no results came back.
+# exit:  0 when a valid results document was written (whatever the tests did: `accelctl report`
+#        decides), 2 when the fleet did not start or no valid results came back.
 set -euo pipefail
 
 if [ $# -ne 2 ]; then
@@ -44,7 +44,7 @@ cleanup() {
 trap cleanup EXIT
 
 "$node" --role coordinator --listen 127.0.0.1:0 --port-file "$work/port" --data-dir "$data" \
-  >"$log_dir/coordinator.log" 2>&1 &
+  --token-file "$token" >"$log_dir/coordinator.log" 2>&1 &
 pids+=("$!")
 
 deadline=$((SECONDS + start_timeout))
@@ -64,7 +64,7 @@ url="http://127.0.0.1:$(cat "$work/port")"
 echo "run-suite: coordinator at $url"
 
 "$node" --role worker --coordinator "$url" --token-file "$token" --allow-commands \
-  >"$log_dir/worker.log" 2>&1 &
+  --data-dir "$work/worker" >"$log_dir/worker.log" 2>&1 &
 pids+=("$!")
 
 set +e
@@ -72,8 +72,9 @@ set +e
 submit_status=$?
 set -e
 echo "run-suite: accelctl submit exited with $submit_status"
-if [ ! -s "$results" ]; then
-  echo "run-suite: no results were written; worker log:" >&2
+# Only a results document counts (accelctl report exits 2 on anything else), whatever submit did.
+if [ ! -s "$results" ] || { "$ctl" report --input "$results" --format summary >/dev/null; [ $? -eq 2 ]; }; then
+  echo "run-suite: no valid results were written; worker log:" >&2
   tail -n 50 "$log_dir/worker.log" >&2 || true
   exit 2
 fi

@@ -45,7 +45,24 @@ bool readInput(const QString &path, qsizetype limit, QByteArray *bytes, QString 
             return false;
         }
     }
-    *bytes = file.read(limit + 1);
+    if (!isStdin && file.size() > limit) {
+        *error = QStringLiteral("%1 is larger than the limit of %2 bytes").arg(path).arg(limit);
+        return false;
+    }
+    // In chunks: read(limit + 1) would allocate the whole limit up front.
+    bytes->clear();
+    while (bytes->size() <= limit) {
+        const QByteArray chunk = file.read(1024 * 1024);
+        if (chunk.isEmpty()) {
+            break;
+        }
+        bytes->append(chunk);
+    }
+    if (file.error() != QFileDevice::NoError) {
+        *error = QStringLiteral("cannot read %1: %2")
+                     .arg(isStdin ? QStringLiteral("standard input") : path, file.errorString());
+        return false;
+    }
     if (bytes->size() > limit) {
         *error = QStringLiteral("%1 is larger than the limit of %2 bytes")
                      .arg(isStdin ? QStringLiteral("input") : path)
