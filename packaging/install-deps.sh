@@ -14,7 +14,7 @@ build_pkgs=(
 )
 test_pkgs=(
   xvfb xauth chromium firefox-esr etcd-server etcd-client sqlite3
-  desktop-file-utils appstream dpkg-dev file
+  desktop-file-utils appstream dpkg-dev file libxml2-utils python3-yaml
 )
 
 mode=all

@@ -41,8 +41,7 @@ int main(int argc, char **argv)
     if (!command) {
         QTextStream err(stderr);
         err << "accelctl: unknown command '" << name << "'\n";
-        err.flush();
-        printUsage(out);
+        printUsage(err); // usage on stderr: scripts reading stdout must not mistake it for output
         return 2;
     }
     return command->run(args);
