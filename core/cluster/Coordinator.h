@@ -62,7 +62,7 @@ public:
     /// and starts the periodic tick. False + *error when the store cannot be read.
     bool start(QString *error);
 
-    /// HTTP/JSON API (see docs/cluster-api.md). Authentication is the transport's job.
+    /// HTTP/JSON API (routes in CoordinatorApi.cpp). Authentication is the transport's job.
     HttpReply handleHttp(const QString &method, const QString &path, const QUrlQuery &query,
                          const QByteArray &body);
 
