@@ -11,7 +11,7 @@ namespace accel {
 
 /// One message between coordinator and worker (a WebSocket text frame of JSON).
 /// Every frame is {"v": 1, "type": "...", ...}; fields per type are listed in ClusterProtocol.cpp
-/// and docs/cluster-protocol.md. Only the fields of the message's type are meaningful.
+///. Only the fields of the message's type are meaningful.
 struct ClusterMessage
 {
     enum class Type {

@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QJsonDocument>
+#include <QMetaMethod>
 #include <QTimer>
 
 namespace accel {
@@ -79,7 +80,6 @@ QJsonObject Coordinator::Task::toJson() const
     }
     return {{QStringLiteral("key"), key},
             {QStringLiteral("suite"), suite},
-            {QStringLiteral("spec"), spec.toJson()},
             {QStringLiteral("state"), state},
             {QStringLiteral("attempt"), attempt},
             {QStringLiteral("worker"), worker},
@@ -93,10 +93,6 @@ QJsonObject Coordinator::Task::toJson() const
 bool Coordinator::Task::fromJson(const QJsonObject &o, Task *out)
 {
     Task t;
-    QString error;
-    if (!TaskSpec::fromJson(o.value(QStringLiteral("spec")).toObject(), &t.spec, &error)) {
-        return false;
-    }
     t.key = o.value(QStringLiteral("key")).toString();
     t.suite = o.value(QStringLiteral("suite")).toString();
     t.state = o.value(QStringLiteral("state")).toString();
@@ -174,7 +170,8 @@ bool Coordinator::start(QString *error)
     auto results = m_store->prefix(QByteArrayLiteral("/results/"));
     auto workers = m_store->prefix(QByteArrayLiteral("/workers/"));
     auto recovery = m_store->prefix(QByteArrayLiteral("/counters/"));
-    for (const auto *r : {&suites, &tasks, &results, &workers, &recovery}) {
+    auto specs = m_store->prefix(QByteArrayLiteral("/specs/"));
+    for (const auto *r : {&suites, &tasks, &results, &workers, &recovery, &specs}) {
         if (!*r) {
             *error = QStringLiteral("cannot read the coordinator state: %1").arg(r->error().message);
             return false;
@@ -218,19 +215,40 @@ bool Coordinator::start(QString *error)
             m_workers.insert(w.id, w);
         }
     }
+    QHash<QString, TaskSpec> specByKey;
+    for (const KeyValue &kv : specs->kvs) {
+        TaskSpec spec;
+        QString specError;
+        if (TaskSpec::fromJson(QJsonDocument::fromJson(kv.value).object(), &spec, &specError)) {
+            specByKey.insert(QString::fromUtf8(kv.key.mid(int(strlen("/specs/")))), spec);
+        }
+    }
     QSet<QString> awaited;
     for (const KeyValue &kv : tasks->kvs) {
         Task t;
-        if (!Task::fromJson(QJsonDocument::fromJson(kv.value).object(), &t)) {
+        if (!Task::fromJson(QJsonDocument::fromJson(kv.value).object(), &t) || !specByKey.contains(t.key)) {
             qCWarning(lcCluster) << "skipping unreadable task record" << kv.key;
             continue;
         }
-        if (m_suites.contains(t.suite)) {
-            m_suites[t.suite].taskKeys.append(t.key);
+        t.spec = specByKey.value(t.key);
+        auto result = m_results.constFind(t.key);
+        if (!t.isFinal() && result != m_results.cend()) {
+            // Finishing writes only the result (with the attempt history): it wins.
+            Task fromResult;
+            QJsonObject o = *result;
+            o.insert(QStringLiteral("key"), t.key);
+            o.insert(QStringLiteral("suite"), t.suite);
+            o.insert(QStringLiteral("state"), result->value(QStringLiteral("status")).toString());
+            o.insert(QStringLiteral("attempt"), result->value(QStringLiteral("attempts")).toInt());
+            if (Task::fromJson(o, &fromResult)) {
+                fromResult.spec = t.spec;
+                t = fromResult;
+            }
         }
-        if (!t.isFinal() && m_results.contains(t.key)) {
-            // The result committed but the task record did not: the result wins.
-            t.state = m_results.value(t.key).value(QStringLiteral("status")).toString();
+        auto suite = m_suites.find(t.suite);
+        if (suite != m_suites.end()) {
+            suite->taskKeys.append(t.key);
+            suite->unfinished += t.isFinal() ? 0 : 1;
         }
         if (!t.isFinal()) {
             ++m_unfinished;
@@ -297,9 +315,11 @@ QString Coordinator::submitSuite(const SuiteSpec &spec)
         t.spec = ts;
         t.state = QStringLiteral("queued");
         s.taskKeys.append(t.key);
+        w.ops.append(StoreOp::put(QByteArrayLiteral("/specs/") + t.key.toUtf8(), toBytes(ts.toJson())));
         w.ops.append(StoreOp::put(taskStoreKey(t.key), toBytes(t.toJson())));
         m_tasks.insert(t.key, t);
         ++m_unfinished;
+        ++s.unfinished;
     }
     m_suites.insert(s.id, s);
     m_suiteOrder.append(s.id);
@@ -307,8 +327,10 @@ QString Coordinator::submitSuite(const SuiteSpec &spec)
     for (const QString &key : std::as_const(s.taskKeys)) {
         enqueue(m_tasks[key]);
     }
-    emit eventOccurred(
-        {{QStringLiteral("event"), QStringLiteral("suite")}, {QStringLiteral("suite"), suiteSummary(s)}});
+    if (hasEventListeners()) {
+        emitEvent(
+            {{QStringLiteral("event"), QStringLiteral("suite")}, {QStringLiteral("suite"), suiteSummary(s)}});
+    }
     return s.id;
 }
 
@@ -363,10 +385,23 @@ int Coordinator::scheduleNow()
             m.spec = it->spec;
             sendTo(w.link, m);
         });
-        emit eventOccurred(
-            {{QStringLiteral("event"), QStringLiteral("task")}, {QStringLiteral("task"), taskSummary(t)}});
+        if (hasEventListeners()) {
+            emitEvent({{QStringLiteral("event"), QStringLiteral("task")},
+                       {QStringLiteral("task"), taskSummary(t)}});
+        }
     }
     return int(assignments.size());
+}
+
+void Coordinator::emitEvent(const QJsonObject &event)
+{
+    emit eventOccurred(event);
+}
+
+bool Coordinator::hasEventListeners() const
+{
+    static const QMetaMethod signal = QMetaMethod::fromSignal(&Coordinator::eventOccurred);
+    return isSignalConnected(signal);
 }
 
 bool Coordinator::isCurrentAttempt(const Task &t, const QString &workerId, int attempt) const
@@ -391,8 +426,10 @@ void Coordinator::linkClosed(quint64 linkId)
     if (w != m_workers.end() && w->link == linkId) {
         w->link = 0;
         // Not dead yet: the failure detector decides (a reconnect within the timeout is fine).
-        emit eventOccurred({{QStringLiteral("event"), QStringLiteral("worker")},
-                            {QStringLiteral("worker"), workerSummary(*w)}});
+        if (hasEventListeners()) {
+            emitEvent({{QStringLiteral("event"), QStringLiteral("worker")},
+                       {QStringLiteral("worker"), workerSummary(*w)}});
+        }
     }
 }
 
@@ -546,8 +583,10 @@ void Coordinator::onRegister(quint64 linkId, const ClusterMessage &m)
     }
     qCInfo(lcCluster) << "worker" << w.id << (known ? "re-registered" : "registered") << "with"
                       << w.capabilities.slotCount << "slots";
-    emit eventOccurred(
-        {{QStringLiteral("event"), QStringLiteral("worker")}, {QStringLiteral("worker"), workerSummary(w)}});
+    if (hasEventListeners()) {
+        emitEvent({{QStringLiteral("event"), QStringLiteral("worker")},
+                   {QStringLiteral("worker"), workerSummary(w)}});
+    }
 }
 
 void Coordinator::updateAccepting(const Worker &w)
@@ -579,8 +618,10 @@ void Coordinator::onStarted(const QString &workerId, const ClusterMessage &m)
     }
     if (it->state != QLatin1String("running")) {
         it->state = QStringLiteral("running");
-        emit eventOccurred(
-            {{QStringLiteral("event"), QStringLiteral("task")}, {QStringLiteral("task"), taskSummary(*it)}});
+        if (hasEventListeners()) {
+            emitEvent({{QStringLiteral("event"), QStringLiteral("task")},
+                       {QStringLiteral("task"), taskSummary(*it)}});
+        }
     }
 }
 
@@ -595,11 +636,13 @@ void Coordinator::onLog(const QString &workerId, const ClusterMessage &m)
     if (log.size() > m_config.maxLogBytesPerTask) {
         log = log.right(m_config.maxLogBytesPerTask);
     }
-    emit eventOccurred({{QStringLiteral("event"), QStringLiteral("log")},
-                        {QStringLiteral("task"), m.task},
-                        {QStringLiteral("attempt"), m.attempt},
-                        {QStringLiteral("stream"), m.stream},
-                        {QStringLiteral("data"), m.data}});
+    if (hasEventListeners()) {
+        emitEvent({{QStringLiteral("event"), QStringLiteral("log")},
+                   {QStringLiteral("task"), m.task},
+                   {QStringLiteral("attempt"), m.attempt},
+                   {QStringLiteral("stream"), m.stream},
+                   {QStringLiteral("data"), m.data}});
+    }
 }
 
 void Coordinator::onResult(quint64 linkId, const QString &workerId, const ClusterMessage &m)
@@ -780,8 +823,10 @@ void Coordinator::applyFailure(Task &t, FailureKind kind, const QString &detail,
         break;
     }
     persistTask(t);
-    emit eventOccurred(
-        {{QStringLiteral("event"), QStringLiteral("task")}, {QStringLiteral("task"), taskSummary(t)}});
+    if (hasEventListeners()) {
+        emitEvent(
+            {{QStringLiteral("event"), QStringLiteral("task")}, {QStringLiteral("task"), taskSummary(t)}});
+    }
 }
 
 void Coordinator::finishTask(Task &t, const QString &status, const QString &message,
@@ -830,13 +875,23 @@ void Coordinator::finishTask(Task &t, const QString &status, const QString &mess
         }
         c.insert(QStringLiteral("artifacts"), arts);
     }
+    QJsonArray history;
+    for (const Attempt &a : t.history) {
+        history.append(a.toJson());
+    }
+    c.insert(QStringLiteral("history"), history);
+    c.insert(QStringLiteral("taskFailures"), t.taskFailures);
+    c.insert(QStringLiteral("infraFailures"), t.infraFailures);
     m_results.insert(t.key, c);
     m_logs.remove(t.key);
     --m_unfinished;
+    auto suite = m_suites.find(t.suite);
+    if (suite != m_suites.end()) {
+        --suite->unfinished;
+    }
     Write w;
     w.compares.append(StoreCompare::createRevision(resultStoreKey(t.key), StoreCompare::Op::Equal, 0));
     w.ops.append(StoreOp::put(resultStoreKey(t.key), toBytes(c)));
-    w.ops.append(StoreOp::put(taskStoreKey(t.key), toBytes(t.toJson())));
     const QString key = t.key;
     w.done = [key](bool committed) {
         if (!committed) {
@@ -844,27 +899,26 @@ void Coordinator::finishTask(Task &t, const QString &status, const QString &mess
         }
     };
     queueWrite(std::move(w));
-    emit eventOccurred(
-        {{QStringLiteral("event"), QStringLiteral("task")}, {QStringLiteral("task"), taskSummary(t)}});
+    if (hasEventListeners()) {
+        emitEvent(
+            {{QStringLiteral("event"), QStringLiteral("task")}, {QStringLiteral("task"), taskSummary(t)}});
+    }
     suiteMaybeFinished(t.suite);
 }
 
 void Coordinator::suiteMaybeFinished(const QString &suiteId)
 {
     auto it = m_suites.find(suiteId);
-    if (it == m_suites.end() || it->state != QLatin1String("running")) {
+    if (it == m_suites.end() || it->state != QLatin1String("running") || it->unfinished > 0) {
         return;
-    }
-    for (const QString &key : std::as_const(it->taskKeys)) {
-        if (!m_tasks.value(key).isFinal()) {
-            return;
-        }
     }
     it->state = QStringLiteral("finished");
     it->finishedAt = nowIso();
     persistSuite(*it);
-    emit eventOccurred(
-        {{QStringLiteral("event"), QStringLiteral("suite")}, {QStringLiteral("suite"), suiteSummary(*it)}});
+    if (hasEventListeners()) {
+        emitEvent({{QStringLiteral("event"), QStringLiteral("suite")},
+                   {QStringLiteral("suite"), suiteSummary(*it)}});
+    }
     emit suiteFinished(suiteId);
 }
 
@@ -895,8 +949,10 @@ void Coordinator::workerDied(const QString &workerId, FailureKind kind, const QS
         applyFailure(t, kind, why, RecoveryPolicy::kindName(kind));
     }
     if (w != m_workers.end()) {
-        emit eventOccurred({{QStringLiteral("event"), QStringLiteral("worker")},
-                            {QStringLiteral("worker"), workerSummary(*w)}});
+        if (hasEventListeners()) {
+            emitEvent({{QStringLiteral("event"), QStringLiteral("worker")},
+                       {QStringLiteral("worker"), workerSummary(*w)}});
+        }
     }
 }
 
@@ -931,8 +987,10 @@ void Coordinator::detectFailures()
                                QStringLiteral("no heartbeat for %1 ms").arg(tr.silentMs));
             }
             updateAccepting(*w);
-            emit eventOccurred({{QStringLiteral("event"), QStringLiteral("worker")},
-                                {QStringLiteral("worker"), workerSummary(*w)}});
+            if (hasEventListeners()) {
+                emitEvent({{QStringLiteral("event"), QStringLiteral("worker")},
+                           {QStringLiteral("worker"), workerSummary(*w)}});
+            }
         }
     }
 }
@@ -957,8 +1015,9 @@ void Coordinator::recordRecovery(const QString &kind, const QString &action, con
     w.ops.append(StoreOp::put(QByteArrayLiteral("/counters/recovery"), QByteArray::number(seq)));
     queueWrite(std::move(w));
     qCInfo(lcCluster).noquote() << "recovery:" << kind << action << task << worker << detail;
-    emit eventOccurred(
-        {{QStringLiteral("event"), QStringLiteral("recovery")}, {QStringLiteral("step"), step}});
+    if (hasEventListeners()) {
+        emitEvent({{QStringLiteral("event"), QStringLiteral("recovery")}, {QStringLiteral("step"), step}});
+    }
 }
 
 void Coordinator::persistTask(const Task &t, std::function<void(bool)> done)

@@ -62,7 +62,7 @@ public:
     /// and starts the periodic tick. False + *error when the store cannot be read.
     bool start(QString *error);
 
-    /// HTTP/JSON API (see docs/cluster-api.md). Authentication is the transport's job.
+    /// HTTP/JSON API (routes in CoordinatorApi.cpp). Authentication is the transport's job.
     HttpReply handleHttp(const QString &method, const QString &path, const QUrlQuery &query,
                          const QByteArray &body);
 
@@ -130,6 +130,7 @@ private:
         QString finishedAt;
         QString state; ///< running, finished, cancelled
         QStringList taskKeys;
+        int unfinished = 0; ///< tasks not final yet (kept in step by finishTask)
         QJsonObject toJson() const;
     };
     struct Worker
@@ -156,6 +157,8 @@ private:
         std::function<void(bool committed)> done;
     };
 
+    void emitEvent(const QJsonObject &event);
+    bool hasEventListeners() const;
     void onMessage(quint64 linkId, const ClusterMessage &m);
     void onRegister(quint64 linkId, const ClusterMessage &m);
     void onStarted(const QString &workerId, const ClusterMessage &m);

@@ -78,10 +78,16 @@ QJsonObject Coordinator::suiteSummary(const Suite &s) const
 {
     QJsonObject counts;
     int done = 0;
+    QHash<QString, int> byState;
     for (const QString &key : s.taskKeys) {
-        const Task &t = m_tasks[key];
-        counts.insert(t.state, counts.value(t.state).toInt() + 1);
-        done += t.isFinal() ? 1 : 0;
+        auto t = m_tasks.constFind(key);
+        if (t != m_tasks.cend()) {
+            ++byState[t->state];
+            done += t->isFinal() ? 1 : 0;
+        }
+    }
+    for (auto it = byState.cbegin(); it != byState.cend(); ++it) {
+        counts.insert(it.key(), it.value());
     }
     QJsonObject o = s.toJson();
     o.insert(QStringLiteral("total"), int(s.taskKeys.size()));

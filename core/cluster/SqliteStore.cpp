@@ -159,8 +159,10 @@ StoreResult<bool> SqliteStore::open()
         prepare(d->rangeBetween,
                 "SELECT key, value, create_rev, mod_rev, version, lease FROM kv WHERE key >= ? "
                 "AND key < ? ORDER BY key LIMIT ?") &&
-        prepare(d->upsert, "INSERT OR REPLACE INTO kv(key, value, create_rev, mod_rev, version, lease) "
-                           "VALUES(?, ?, ?, ?, ?, ?)") &&
+        prepare(d->upsert,
+                "INSERT INTO kv(key, value, create_rev, mod_rev, version, lease) VALUES(?, ?, ?, ?, 1, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value, mod_rev = excluded.mod_rev, "
+                "version = kv.version + 1, lease = excluded.lease RETURNING create_rev, version") &&
         prepare(d->delOne, "DELETE FROM kv WHERE key = ?") &&
         prepare(d->logChange, "INSERT INTO changes(rev, seq, type, key, value, create_rev, mod_rev, version, "
                               "lease) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)") &&
@@ -410,25 +412,26 @@ StoreResult<TxnResponse> SqliteStore::runTxn(const StoreTxn &t, QList<WatchEvent
                 return StoreError{StoreErrorCode::LeaseNotFound,
                                   QStringLiteral("lease %1 does not exist").arg(op.lease)};
             }
-            KeyValue kv;
-            if (!getKey(op.key, &kv)) {
-                return sqlError(QStringLiteral("put read"));
+            // One statement: insert, or bump version and mod revision keeping create revision.
+            QSqlQuery &u = *d->upsert;
+            u.bindValue(0, op.key);
+            u.bindValue(1, op.value);
+            u.bindValue(2, newRev);
+            u.bindValue(3, newRev);
+            u.bindValue(4, op.lease);
+            if (!u.exec() || !u.next()) {
+                return sqlError(QStringLiteral("put"));
             }
+            KeyValue kv;
             kv.key = op.key;
             kv.value = op.value;
-            kv.createRevision = kv.createRevision ? kv.createRevision : newRev;
+            kv.createRevision = u.value(0).toLongLong();
             kv.modRevision = newRev;
-            kv.version += 1;
+            kv.version = u.value(1).toLongLong();
             kv.lease = op.lease;
-            QSqlQuery &u = *d->upsert;
-            u.bindValue(0, kv.key);
-            u.bindValue(1, kv.value);
-            u.bindValue(2, kv.createRevision);
-            u.bindValue(3, kv.modRevision);
-            u.bindValue(4, kv.version);
-            u.bindValue(5, kv.lease);
-            if (!u.exec() || !logEvent(WatchEvent::Type::Put, kv)) {
-                return sqlError(QStringLiteral("put"));
+            u.finish();
+            if (!logEvent(WatchEvent::Type::Put, kv)) {
+                return sqlError(QStringLiteral("put log"));
             }
             wrote = true;
             break;

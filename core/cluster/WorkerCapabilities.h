@@ -35,6 +35,9 @@ struct WorkerCapabilities
     QStringList capabilityStrings() const;
     /// Why requirements are not met (empty when they are).
     QString mismatch(const TaskRequirements &req, const QStringList &requiredCapabilities) const;
+    /// Same, with capabilityStrings() computed once by the caller.
+    QString mismatch(const TaskRequirements &req, const QStringList &requiredCapabilities,
+                     const QStringList &offered) const;
 
     QJsonObject toJson() const;
     static bool fromJson(const QJsonObject &o, WorkerCapabilities *out, QString *error);

@@ -15,4 +15,5 @@ target_sources(accel_core PRIVATE
   cluster/TaskRunner.h cluster/TaskRunner.cpp
   cluster/Worker.h cluster/Worker.cpp
   cluster/ClusterClient.h cluster/ClusterClient.cpp
+  cluster/SchedulerBenchmark.h cluster/SchedulerBenchmark.cpp
 )
