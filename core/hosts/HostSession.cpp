@@ -1,0 +1,340 @@
+#include "hosts/HostSession.h"
+
+#include "common/Clock.h"
+#include "common/LogCategories.h"
+
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QUuid>
+#include <QWebSocket>
+
+namespace accel {
+
+using namespace hostproto;
+
+HostSession::HostSession(QWebSocket *socket, QString hostId, HostKind kind, const Clock *clock, Config config,
+                         QObject *parent)
+    : QObject(parent)
+    , m_socket(socket)
+    , m_hostId(std::move(hostId))
+    , m_sessionId(QUuid::createUuid().toString(QUuid::WithoutBraces))
+    , m_kind(kind)
+    , m_clock(clock ? clock : Clock::system())
+    , m_config(config)
+{
+    m_socket->setParent(this);
+    m_connectedAtMs = m_clock->nowMs();
+    m_lastHeartbeatMs = m_connectedAtMs;
+    m_lastActivityMs = m_connectedAtMs;
+    connect(m_socket, &QWebSocket::textMessageReceived, this, &HostSession::onText);
+    connect(m_socket, &QWebSocket::binaryMessageReceived, this, &HostSession::onBinary);
+    connect(m_socket, &QWebSocket::disconnected, this, [this] {
+        if (m_state != State::Closed) {
+            const QString detail =
+                QStringLiteral("socket closed (code %1%2)")
+                    .arg(int(m_socket->closeCode()))
+                    .arg(m_socket->closeReason().isEmpty() ? QString()
+                                                           : QStringLiteral(": ") + m_socket->closeReason());
+            close(CloseReason::TransportClosed, detail);
+        }
+    });
+}
+
+HostSession::~HostSession()
+{
+    if (m_socket->state() != QAbstractSocket::UnconnectedState) {
+        m_socket->disconnect(this);
+        m_socket->abort();
+    }
+}
+
+QString HostSession::closeReasonName(CloseReason reason)
+{
+    switch (reason) {
+    case CloseReason::HostGoodbye:
+        return QStringLiteral("host_goodbye");
+    case CloseReason::TransportClosed:
+        return QStringLiteral("transport_closed");
+    case CloseReason::HeartbeatTimeout:
+        return QStringLiteral("heartbeat_timeout");
+    case CloseReason::HelloTimeout:
+        return QStringLiteral("hello_timeout");
+    case CloseReason::ProtocolViolation:
+        return QStringLiteral("protocol_violation");
+    case CloseReason::UnsupportedVersion:
+        return QStringLiteral("unsupported_version");
+    case CloseReason::Replaced:
+        return QStringLiteral("replaced");
+    case CloseReason::ClosedByApp:
+        return QStringLiteral("closed_by_app");
+    case CloseReason::ServerStopped:
+        return QStringLiteral("server_stopped");
+    }
+    return QStringLiteral("unknown");
+}
+
+void HostSession::sendText(const QByteArray &json)
+{
+    m_bytesSent += json.size();
+    m_socket->sendTextMessage(QString::fromUtf8(json));
+}
+
+bool HostSession::sendFrame(const TensorFrame &frame)
+{
+    Result<QByteArray> encoded = encodeFrame(frame, m_config.limits);
+    if (const Error *e = std::get_if<Error>(&encoded)) {
+        qCWarning(lcHosts) << "session" << m_hostId << "refusing to send frame:" << e->detail;
+        return false;
+    }
+    const QByteArray &bytes = std::get<QByteArray>(encoded);
+    m_bytesSent += bytes.size();
+    m_socket->sendBinaryMessage(bytes);
+    return true;
+}
+
+quint64 HostSession::sendRun(const QString &model, int firstLayer, int lastLayer, const TensorFrame &input)
+{
+    if (m_state != State::Ready || firstLayer < 0 || lastLayer < firstLayer) {
+        return 0;
+    }
+    TensorFrame frame = input;
+    frame.kind = FrameKind::Activation;
+    frame.requestId = nextRequestId();
+    // Validate the frame before announcing the request.
+    if (std::holds_alternative<Error>(encodeFrame(frame, m_config.limits))) {
+        return 0;
+    }
+    sendText(encodeControl(MessageType::Run, {{QStringLiteral("id"), double(frame.requestId)},
+                                              {QStringLiteral("model"), model},
+                                              {QStringLiteral("firstLayer"), firstLayer},
+                                              {QStringLiteral("lastLayer"), lastLayer}}));
+    sendFrame(frame);
+    return frame.requestId;
+}
+
+quint64 HostSession::sendLoad(const QList<QByteArray> &chunks)
+{
+    if (m_state != State::Ready) {
+        return 0;
+    }
+    for (const QByteArray &chunk : chunks) {
+        if (chunk.size() + frameHeaderBytes(1) > m_config.limits.maxFrameBytes) {
+            return 0;
+        }
+    }
+    const quint64 id = nextRequestId();
+    QJsonArray list;
+    for (const QByteArray &chunk : chunks) {
+        list.append(QJsonObject{
+            {QStringLiteral("sha256"),
+             QString::fromLatin1(QCryptographicHash::hash(chunk, QCryptographicHash::Sha256).toHex())},
+            {QStringLiteral("sizeBytes"), double(chunk.size())}});
+    }
+    sendText(encodeControl(MessageType::Load,
+                           {{QStringLiteral("id"), double(id)}, {QStringLiteral("chunks"), list}}));
+    for (const QByteArray &chunk : chunks) {
+        sendFrame(TensorFrame{FrameKind::WeightChunk, id, DType::U8, {quint32(chunk.size())}, chunk});
+    }
+    return id;
+}
+
+quint64 HostSession::sendEcho(DType dtype, const QList<quint32> &shape, const QByteArray &payload)
+{
+    if (m_state != State::Ready) {
+        return 0;
+    }
+    const quint64 id = nextRequestId();
+    return sendFrame(TensorFrame{FrameKind::Echo, id, dtype, shape, payload}) ? id : 0;
+}
+
+bool HostSession::cancel(quint64 requestId)
+{
+    if (m_state != State::Ready || requestId == 0 || requestId >= m_nextRequestId) {
+        return false;
+    }
+    sendText(encodeControl(MessageType::Cancel, {{QStringLiteral("id"), double(requestId)}}));
+    return true;
+}
+
+void HostSession::close(CloseReason reason, const QString &detail)
+{
+    if (m_state == State::Closed) {
+        return;
+    }
+    m_state = State::Closed;
+    qCInfo(lcHosts).noquote() << "host" << m_hostId << hostKindName(m_kind)
+                              << "closed:" << closeReasonName(reason) << detail;
+    if (m_socket->state() == QAbstractSocket::ConnectedState) {
+        int code = QWebSocketProtocol::CloseCodeNormal;
+        switch (reason) {
+        case CloseReason::HeartbeatTimeout:
+            code = closecode::HeartbeatTimeout;
+            break;
+        case CloseReason::HelloTimeout:
+            code = closecode::HelloTimeout;
+            break;
+        case CloseReason::ProtocolViolation:
+            code = closecode::ProtocolViolation;
+            break;
+        case CloseReason::UnsupportedVersion:
+            code = closecode::UnsupportedVersion;
+            break;
+        case CloseReason::Replaced:
+            code = closecode::Replaced;
+            break;
+        case CloseReason::ServerStopped:
+            code = QWebSocketProtocol::CloseCodeGoingAway;
+            break;
+        default:
+            break;
+        }
+        if (reason != CloseReason::HostGoodbye) {
+            sendText(
+                encodeControl(MessageType::Goodbye, {{QStringLiteral("reason"), closeReasonName(reason)}}));
+        }
+        // Close reasons are limited to 123 bytes by RFC 6455.
+        m_socket->close(QWebSocketProtocol::CloseCode(code), closeReasonName(reason));
+    }
+    Q_EMIT closed(reason, detail);
+}
+
+void HostSession::protocolError(ErrorCode code, const QString &detail)
+{
+    qCWarning(lcHosts).noquote() << "host" << m_hostId << "sent a bad message:" << errorCode(code) << detail;
+    sendText(encodeError(code, detail));
+    if (m_state == State::AwaitingHello) {
+        close(code == ErrorCode::UnsupportedVersion ? CloseReason::UnsupportedVersion
+                                                    : CloseReason::ProtocolViolation,
+              errorCode(code) + QStringLiteral(": ") + detail);
+        return;
+    }
+    if (++m_protocolErrors > m_config.maxProtocolErrors) {
+        close(CloseReason::ProtocolViolation, QStringLiteral("more than %1 malformed messages; last: %2")
+                                                  .arg(m_config.maxProtocolErrors)
+                                                  .arg(detail));
+    }
+}
+
+void HostSession::onText(const QString &text)
+{
+    if (m_state == State::Closed) {
+        return;
+    }
+    const QByteArray utf8 = text.toUtf8();
+    m_bytesReceived += utf8.size();
+    Result<ControlMessage> decoded = decodeControl(utf8, m_config.limits);
+    if (const Error *e = std::get_if<Error>(&decoded)) {
+        protocolError(e->code, e->detail);
+        return;
+    }
+    handleControl(std::get<ControlMessage>(decoded));
+}
+
+void HostSession::handleControl(const ControlMessage &message)
+{
+    const QJsonObject &o = message.body;
+    if (m_state == State::AwaitingHello && message.type != MessageType::Hello) {
+        if (message.type == MessageType::Goodbye) {
+            close(CloseReason::HostGoodbye, o.value(QLatin1String("reason")).toString());
+            return;
+        }
+        protocolError(ErrorCode::UnknownType,
+                      QStringLiteral("expected 'hello' first, got '%1'").arg(messageTypeName(message.type)));
+        return;
+    }
+    m_lastActivityMs = m_clock->nowMs();
+    switch (message.type) {
+    case MessageType::Hello: {
+        if (m_state != State::AwaitingHello) {
+            protocolError(ErrorCode::UnknownType, QStringLiteral("duplicate 'hello'"));
+            return;
+        }
+        const QString helloId = o.value(QLatin1String("hostId")).toString();
+        if (helloId != m_hostId) {
+            protocolError(ErrorCode::WrongType,
+                          QStringLiteral("hello hostId '%1' does not match the URL's host '%2'")
+                              .arg(helloId.left(64), m_hostId));
+            return;
+        }
+        QString error;
+        std::optional<HostCapabilities> caps =
+            HostCapabilities::fromJson(o.value(QLatin1String("capabilities")).toObject(), &error);
+        if (!caps) {
+            protocolError(ErrorCode::WrongType, error);
+            return;
+        }
+        m_capabilities = *caps;
+        if (m_capabilities.runtimeVersion.isEmpty()) {
+            m_capabilities.runtimeVersion = o.value(QLatin1String("runtimeVersion")).toString().left(64);
+        }
+        m_state = State::Ready;
+        m_lastHeartbeatMs = m_lastActivityMs;
+        sendText(encodeControl(MessageType::Welcome,
+                               {{QStringLiteral("sessionId"), m_sessionId},
+                                {QStringLiteral("heartbeatIntervalMs"), m_config.heartbeatIntervalMs},
+                                {QStringLiteral("maxFrameBytes"), double(m_config.limits.maxFrameBytes)}}));
+        qCInfo(lcHosts).noquote() << "host" << m_hostId << hostKindName(m_kind)
+                                  << "ready:" << m_capabilities.userAgent;
+        Q_EMIT ready();
+        return;
+    }
+    case MessageType::Heartbeat:
+        m_lastHeartbeatMs = m_lastActivityMs;
+        ++m_heartbeatCount;
+        Q_EMIT heartbeatReceived(quint64(o.value(QLatin1String("seq")).toDouble()));
+        return;
+    case MessageType::Loaded: {
+        QStringList hashes;
+        for (const QJsonValue &v : o.value(QLatin1String("chunks")).toArray()) {
+            hashes.append(v.toString());
+        }
+        Q_EMIT loaded(quint64(o.value(QLatin1String("id")).toDouble()), hashes);
+        return;
+    }
+    case MessageType::Error:
+        Q_EMIT hostError(quint64(o.value(QLatin1String("id")).toDouble()),
+                         o.value(QLatin1String("code")).toString(),
+                         o.value(QLatin1String("message")).toString());
+        return;
+    case MessageType::Metrics:
+        Q_EMIT metricsReceived(o.value(QLatin1String("values")).toObject());
+        return;
+    case MessageType::Goodbye:
+        close(CloseReason::HostGoodbye, o.value(QLatin1String("reason")).toString());
+        return;
+    case MessageType::Welcome:
+    case MessageType::Load:
+    case MessageType::Run:
+    case MessageType::Cancel:
+        protocolError(
+            ErrorCode::UnknownType,
+            QStringLiteral("'%1' is sent by the app, not by hosts").arg(messageTypeName(message.type)));
+        return;
+    }
+}
+
+void HostSession::onBinary(const QByteArray &bytes)
+{
+    if (m_state == State::Closed) {
+        return;
+    }
+    m_bytesReceived += bytes.size();
+    if (m_state == State::AwaitingHello) {
+        protocolError(ErrorCode::UnknownType, QStringLiteral("binary frame before 'hello'"));
+        return;
+    }
+    Result<TensorFrame> decoded = decodeFrame(bytes, m_config.limits);
+    if (const Error *e = std::get_if<Error>(&decoded)) {
+        protocolError(e->code, e->detail);
+        return;
+    }
+    const TensorFrame &frame = std::get<TensorFrame>(decoded);
+    if (frame.kind != FrameKind::Result) {
+        protocolError(ErrorCode::BadFrameKind, QStringLiteral("hosts may only send Result frames"));
+        return;
+    }
+    m_lastActivityMs = m_clock->nowMs();
+    Q_EMIT resultReceived(frame.requestId, frame);
+}
+
+} // namespace accel

@@ -1,0 +1,129 @@
+#pragma once
+
+#include "hosts/HostCapabilities.h"
+#include "hosts/HostKind.h"
+#include "hosts/HostProtocol.h"
+
+#include <QJsonObject>
+#include <QObject>
+#include <QStringList>
+
+class QWebSocket;
+
+namespace accel {
+
+class Clock;
+
+/// One connected runtime page (embedded, Chromium, Firefox or Edge), speaking the host protocol
+/// (docs/host-protocol.md). The same class serves every kind of host: it only sees the socket.
+///
+/// Lifecycle: RuntimeServer creates a session when a WebSocket passes the token/origin checks
+/// (state AwaitingHello). A valid `hello` makes it Ready: the server then emits
+/// `sessionOpened(session)` and the session answers with `welcome`. It ends exactly once, in
+/// state Closed, emitting `closed(reason, detail)`; the server then emits `sessionClosed` and
+/// deletes the session with deleteLater(), so listeners must drop their pointers on `closed`.
+///
+/// Ownership and threads: owned by the RuntimeServer (QObject parent); lives on the server's
+/// thread; all calls must come from that thread. Times are from the injected Clock, in ms.
+class HostSession : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State { AwaitingHello = 1, Ready, Closed };
+    enum class CloseReason {
+        HostGoodbye = 1,   // the page said goodbye (navigated away, closed)
+        TransportClosed,   // socket dropped without goodbye: browser/renderer died or was killed
+        HeartbeatTimeout,  // no message for heartbeatTimeoutMs
+        HelloTimeout,      // connected but never sent a valid hello
+        ProtocolViolation, // malformed hello, too many bad messages, host id mismatch
+        UnsupportedVersion,
+        Replaced,    // the same host id connected again
+        ClosedByApp, // close() called by the app
+        ServerStopped,
+    };
+    Q_ENUM(CloseReason)
+
+    struct Config
+    {
+        hostproto::Limits limits;
+        int heartbeatIntervalMs = 1000;
+        /// Malformed messages tolerated after hello (each gets an error reply) before closing.
+        int maxProtocolErrors = 16;
+    };
+
+    /// Takes ownership of `socket` (reparented to the session).
+    HostSession(QWebSocket *socket, QString hostId, HostKind kind, const Clock *clock, Config config,
+                QObject *parent = nullptr);
+    ~HostSession() override;
+
+    QString id() const { return m_hostId; }
+    /// Random id of this connection (a reconnecting page keeps its host id, not its session id).
+    QString sessionId() const { return m_sessionId; }
+    HostKind kind() const { return m_kind; }
+    State state() const { return m_state; }
+    bool isReady() const { return m_state == State::Ready; }
+    /// Valid once Ready.
+    const HostCapabilities &capabilities() const { return m_capabilities; }
+    qint64 connectedAtMs() const { return m_connectedAtMs; }
+    /// Clock time of the last heartbeat (connect time until the first one).
+    qint64 lastHeartbeatMs() const { return m_lastHeartbeatMs; }
+    /// Clock time of the last valid message of any type; the server's watchdog judges this.
+    qint64 lastActivityMs() const { return m_lastActivityMs; }
+    quint64 heartbeatCount() const { return m_heartbeatCount; }
+    qint64 bytesSent() const { return m_bytesSent; }
+    qint64 bytesReceived() const { return m_bytesReceived; }
+
+    /// Sends `run` for layers [firstLayer, lastLayer] of `model` followed by `input` as an
+    /// Activation frame. Returns the request id, or 0 when not Ready or the frame is invalid.
+    quint64 sendRun(const QString &model, int firstLayer, int lastLayer, const hostproto::TensorFrame &input);
+    /// Sends `load` listing the chunks by SHA-256, then each chunk as a WeightChunk frame.
+    /// The page verifies each hash and answers `loaded` (signal `loaded`) or an error.
+    quint64 sendLoad(const QList<QByteArray> &chunks);
+    /// Transport test: an Echo frame; the page returns the same bytes as a Result frame.
+    quint64 sendEcho(hostproto::DType dtype, const QList<quint32> &shape, const QByteArray &payload);
+    /// Asks the page to drop request `requestId`; it answers with error code "cancelled".
+    bool cancel(quint64 requestId);
+    /// Ends the session: says goodbye (if the socket is still open), closes it, emits closed().
+    void close(CloseReason reason, const QString &detail);
+
+    static QString closeReasonName(CloseReason reason);
+
+Q_SIGNALS:
+    void ready();
+    void heartbeatReceived(quint64 seq);
+    void resultReceived(quint64 requestId, const accel::hostproto::TensorFrame &frame);
+    void loaded(quint64 requestId, const QStringList &sha256);
+    /// requestId 0: a page-level error (uncaught exception, WebGPU device lost, ...).
+    void hostError(quint64 requestId, const QString &code, const QString &message);
+    void metricsReceived(const QJsonObject &values);
+    /// Emitted exactly once.
+    void closed(accel::HostSession::CloseReason reason, const QString &detail);
+
+private:
+    void onText(const QString &text);
+    void onBinary(const QByteArray &bytes);
+    void handleControl(const hostproto::ControlMessage &message);
+    void protocolError(hostproto::ErrorCode code, const QString &detail);
+    bool sendFrame(const hostproto::TensorFrame &frame);
+    void sendText(const QByteArray &json);
+    quint64 nextRequestId() { return m_nextRequestId++; }
+
+    QWebSocket *m_socket;
+    QString m_hostId;
+    QString m_sessionId;
+    HostKind m_kind;
+    const Clock *m_clock;
+    Config m_config;
+    State m_state = State::AwaitingHello;
+    HostCapabilities m_capabilities;
+    qint64 m_connectedAtMs = 0;
+    qint64 m_lastHeartbeatMs = 0;
+    qint64 m_lastActivityMs = 0;
+    quint64 m_heartbeatCount = 0;
+    qint64 m_bytesSent = 0;
+    qint64 m_bytesReceived = 0;
+    int m_protocolErrors = 0;
+    quint64 m_nextRequestId = 1;
+};
+
+} // namespace accel
