@@ -52,7 +52,7 @@ CircuitBreaker::CircuitBreaker(QString name, BreakerConfig config, const Clock *
 {
     const qint64 now = m_clock->nowNs();
     m_stateSinceNs = now;
-    m_nextDecayNs = now + m_config.openDecayAfterMs * kNsPerMs;
+    m_decayAnchorNs = now;
     m_rngState = m_config.jitterSeed != 0 ? m_config.jitterSeed : QRandomGenerator::global()->generate64();
 }
 
@@ -65,6 +65,12 @@ CircuitBreaker::~CircuitBreaker()
 
 Permission CircuitBreaker::tryAcquire()
 {
+    // Hot path: a Closed breaker answers without reading the clock (nothing there depends on time;
+    // a time window is re-judged on the next record/state()/snapshot()).
+    if (m_state == BreakerState::Closed || m_state == BreakerState::MetricsOnly ||
+        m_state == BreakerState::Disabled) {
+        return Permission{true, BreakerReason::Permitted, 0};
+    }
     const qint64 now = m_clock->nowNs();
     advance(now);
     switch (m_state) {
@@ -99,8 +105,7 @@ void CircuitBreaker::recordSuccess(qint64 durationNs)
     if (m_state == BreakerState::Disabled) {
         return;
     }
-    const qint64 now = m_clock->nowNs();
-    advance(now);
+    const qint64 now = clockIfNeeded();
     const bool slow = durationNs > m_slowNs;
     ++m_successes;
     m_slowTotal += slow ? 1 : 0;
@@ -121,8 +126,7 @@ void CircuitBreaker::recordFailure(ErrorCategory category, qint64 durationNs)
                                 << int(category);
         return;
     }
-    const qint64 now = m_clock->nowNs();
-    advance(now);
+    const qint64 now = clockIfNeeded();
     ++m_byCategory[size_t(index)];
     if (!m_config.countedCategories.contains(category)) {
         ++m_ignored;
@@ -146,10 +150,17 @@ void CircuitBreaker::onOutcome(qint64 nowNs, bool failed, bool slow)
 {
     switch (m_state) {
     case BreakerState::Closed:
-    case BreakerState::MetricsOnly:
+    case BreakerState::MetricsOnly: {
+        const bool judgedBefore = m_window.calls() >= m_config.minimumCalls;
         m_window.record(nowNs, failed, slow);
-        evaluateClosed(nowNs);
+        // A fast success added to a window that was already judged can only lower both rates, so
+        // it cannot trip; skip the evaluation unless an episode flag may need clearing.
+        if (!failed && !slow && judgedBefore && !m_suppressed && !m_metricsExceeded) {
+            return;
+        }
+        evaluateClosed();
         return;
+    }
     case BreakerState::HalfOpen: {
         if (m_probesInFlight == 0) {
             return; // straggler from before the trip
@@ -185,7 +196,30 @@ void CircuitBreaker::onOutcome(qint64 nowNs, bool failed, bool slow)
     }
 }
 
-void CircuitBreaker::evaluateClosed(qint64 nowNs)
+qint64 CircuitBreaker::clockIfNeeded()
+{
+    // Closed/MetricsOnly with a count window needs no time: outcomes only move the ring, and trip
+    // level decay is computed lazily from the Closed period's start. Everything else reads the clock.
+    if (!m_window.isTimeBased() &&
+        (m_state == BreakerState::Closed || m_state == BreakerState::MetricsOnly)) {
+        return 0;
+    }
+    const qint64 now = m_clock->nowNs();
+    advance(now);
+    return now;
+}
+
+int CircuitBreaker::effectiveLevel(qint64 nowNs) const
+{
+    if (m_state != BreakerState::Closed || m_level == 0) {
+        return m_level;
+    }
+    const qint64 periods =
+        std::max<qint64>(0, nowNs - m_decayAnchorNs) / (m_config.openDecayAfterMs * kNsPerMs);
+    return int(std::max<qint64>(0, m_level - periods));
+}
+
+void CircuitBreaker::evaluateClosed()
 {
     BreakerReason reason = BreakerReason::Operator;
     const int consecutiveLimit = m_config.consecutiveFailureThreshold;
@@ -207,6 +241,7 @@ void CircuitBreaker::evaluateClosed(qint64 nowNs)
     if (m_state == BreakerState::MetricsOnly && m_metricsExceeded) {
         return;
     }
+    const qint64 nowNs = m_clock->nowNs();
     QString text;
     switch (reason) {
     case BreakerReason::ConsecutiveFailures:
@@ -269,6 +304,8 @@ double CircuitBreaker::nextJitterUnit()
 
 void CircuitBreaker::trip(qint64 nowNs, BreakerReason reason, const QString &text)
 {
+    m_level = effectiveLevel(nowNs); // healthy Closed time forgets trip levels
+    m_decayAnchorNs = nowNs;         // committed: setState() must not decay it again
     const qint64 baseNs = baseOpenDurationNs(m_level);
     double ns = double(baseNs);
     if (m_config.openJitterFraction > 0.0) {
@@ -309,7 +346,7 @@ void CircuitBreaker::toClosed(qint64 nowNs, BreakerReason reason, const QString 
     m_suppressed = false;
     m_metricsExceeded = false;
     clearHalfOpen();
-    m_nextDecayNs = nowNs + m_config.openDecayAfterMs * kNsPerMs;
+    m_decayAnchorNs = nowNs;
     setState(nowNs, BreakerState::Closed, reason, text);
 }
 
@@ -325,20 +362,11 @@ void CircuitBreaker::advance(qint64 nowNs)
 {
     switch (m_state) {
     case BreakerState::Closed:
-        if (m_level > 0 && nowNs >= m_nextDecayNs) {
-            const qint64 decayNs = m_config.openDecayAfterMs * kNsPerMs;
-            const qint64 periods = 1 + (nowNs - m_nextDecayNs) / decayNs;
-            m_level = int(std::max<qint64>(0, m_level - periods));
-            m_nextDecayNs += std::min<qint64>(periods, kMaxLevel) * decayNs;
-            if (m_level == 0 || m_nextDecayNs <= nowNs) {
-                m_nextDecayNs = nowNs + decayNs;
-            }
-        }
         [[fallthrough]];
     case BreakerState::MetricsOnly:
         // Calls leaving a time window change the rates: judge them without waiting for a call.
         if (m_window.advanceTo(nowNs)) {
-            evaluateClosed(nowNs);
+            evaluateClosed();
         }
         return;
     case BreakerState::Open:
@@ -386,6 +414,14 @@ BreakerState CircuitBreaker::peekState() const
     return m_state;
 }
 
+qint64 CircuitBreaker::peekOpenRemainingMs() const
+{
+    if (m_state != BreakerState::Open) {
+        return 0;
+    }
+    return std::max<qint64>(0, m_openUntilNs - m_clock->nowNs() + kNsPerMs - 1) / kNsPerMs;
+}
+
 BreakerSnapshot CircuitBreaker::snapshot()
 {
     const qint64 now = m_clock->nowNs();
@@ -395,10 +431,9 @@ BreakerSnapshot CircuitBreaker::snapshot()
     s.state = m_state;
     s.timeInStateMs = (now - m_stateSinceNs) / kNsPerMs;
     s.currentOpenDurationMs = m_currentOpenNs / kNsPerMs;
-    s.nextOpenDurationMs = baseOpenDurationNs(m_level) / kNsPerMs;
-    s.openRemainingMs =
-        m_state == BreakerState::Open ? std::max<qint64>(0, m_openUntilNs - now) / kNsPerMs : 0;
-    s.openLevel = m_level;
+    s.nextOpenDurationMs = baseOpenDurationNs(effectiveLevel(now)) / kNsPerMs;
+    s.openRemainingMs = peekOpenRemainingMs(); // rounded up, like Permission::retryAfterMs
+    s.openLevel = effectiveLevel(now);
     s.trips = m_trips;
     s.windowCalls = m_window.calls();
     s.windowFailures = m_window.failures();
@@ -455,12 +490,12 @@ void CircuitBreaker::setMetricsOnly(bool on, const QString &reason)
         setState(now, BreakerState::MetricsOnly, BreakerReason::Operator,
                  QStringLiteral("metrics-only by operator") + suffix);
     } else if (m_state == BreakerState::MetricsOnly) {
-        m_nextDecayNs = now + m_config.openDecayAfterMs * kNsPerMs;
+        m_decayAnchorNs = now;
         m_suppressed = false;
         setState(now, BreakerState::Closed, BreakerReason::Operator,
                  QStringLiteral("metrics-only ended by operator") + suffix);
         // The kept window is judged for real from now on; it may trip at once.
-        evaluateClosed(now);
+        evaluateClosed();
     }
 }
 
@@ -503,6 +538,9 @@ void CircuitBreaker::setState(qint64 nowNs, BreakerState to, BreakerReason reaso
     const BreakerState from = m_state;
     if (from == to) {
         return;
+    }
+    if (from == BreakerState::Closed) {
+        m_level = effectiveLevel(nowNs); // decay only runs while Closed
     }
     m_state = to;
     m_stateSinceNs = nowNs;

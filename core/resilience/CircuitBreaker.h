@@ -18,8 +18,11 @@ class TripGate;
 ///
 /// Thread: NOT thread-safe. One owner thread calls everything (the pool's thread); this keeps the
 /// hot path free of locks (see `accelctl bench breaker`). Time comes only from the Clock.
-/// Lazy time: Open -> HalfOpen (open period over), HalfOpen -> Open (max wait) and the decay of
-/// the trip level are observed on the next tryAcquire()/record*()/state()/snapshot() call.
+/// Lazy time: Open -> HalfOpen (open period over) and HalfOpen -> Open (max wait) are observed on
+/// the next tryAcquire()/record*()/state()/snapshot() call; the trip level's decay is computed
+/// from the length of the current Closed period. A Closed breaker with a count window never reads
+/// the clock on tryAcquire()/record*() (the hot path); a time window reads it once per record, so
+/// on machines with a slow clock_gettime pass a cheap Clock (see CoarseClock).
 /// Outcomes that arrive while Open (calls granted before the trip) only update the totals.
 /// In HalfOpen, an outcome is a probe result while probes are in flight; otherwise (a straggler
 /// from before the trip) it only updates the totals. The half-open max wait runs from the first
@@ -54,6 +57,8 @@ public:
     /// transitioning or emitting (for FleetGuard). Does not re-judge a time window.
     BreakerState peekState() const;
     BreakerSnapshot snapshot();
+    /// Open only: ms until probes are admitted (0 otherwise). Does not transition.
+    qint64 peekOpenRemainingMs() const;
 
     // Operator controls. Each emits a Transition event with reason Operator (if the state changes).
     /// Isolate the host: reject every call until reset() (or disable()/setMetricsOnly()).
@@ -75,7 +80,9 @@ public:
 private:
     void advance(qint64 nowNs);
     void onOutcome(qint64 nowNs, bool failed, bool slow);
-    void evaluateClosed(qint64 nowNs);
+    void evaluateClosed();
+    qint64 clockIfNeeded();
+    int effectiveLevel(qint64 nowNs) const;
     void trip(qint64 nowNs, BreakerReason reason, const QString &text);
     void toHalfOpen(qint64 nowNs);
     void toClosed(qint64 nowNs, BreakerReason reason, const QString &text);
@@ -99,8 +106,8 @@ private:
     qint64 m_stateSinceNs = 0;
     qint64 m_openUntilNs = 0;
     qint64 m_currentOpenNs = 0;
-    qint64 m_nextDecayNs = 0;  ///< Closed: when one trip level is forgotten
-    qint64 m_firstProbeNs = 0; ///< HalfOpen: when the first probe was granted (max wait runs from it)
+    qint64 m_decayAnchorNs = 0; ///< Closed: start of the healthy period that decays the trip level
+    qint64 m_firstProbeNs = 0;  ///< HalfOpen: when the first probe was granted (max wait runs from it)
     int m_level = 0;
     int m_consecutiveFailures = 0;
     int m_probesGranted = 0;

@@ -7,3 +7,13 @@ target_sources(accel_core PRIVATE
   resilience/TripGate.h
   resilience/CircuitBreaker.h resilience/CircuitBreaker.cpp
 )
+target_sources(accel_core PRIVATE
+  resilience/FleetGuard.h resilience/FleetGuard.cpp
+  resilience/HealthScorer.h resilience/HealthScorer.cpp
+  resilience/RecoveryPlanner.h resilience/RecoveryPlanner.cpp
+  resilience/RecoveryCursor.h resilience/RecoveryCursor.cpp
+)
+target_sources(accel_core PRIVATE
+  resilience/CoarseClock.h resilience/CoarseClock.cpp
+  resilience/BreakerBenchmark.h resilience/BreakerBenchmark.cpp
+)
