@@ -7,7 +7,6 @@
 #include "pool/HostInstance.h"
 #include "resilience/CircuitBreaker.h"
 #include "resilience/FleetGuard.h"
-#include "resilience/HealthScorer.h"
 
 #include <QTimer>
 
@@ -19,6 +18,14 @@ namespace accel {
 namespace {
 constexpr qint64 kProbeIntervalMs = 1000;
 constexpr int kProbeFloats = 16;
+constexpr std::size_t kLatencyHistory = 200; ///< baseline window; the recent window is the last 10
+constexpr std::size_t kRecentLatencies = 10;
+
+double median(std::vector<qint64> v)
+{
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0.0 : double(v[v.size() / 2]);
+}
 const QList<HostKind> kKinds = {HostKind::Embedded, HostKind::Chromium, HostKind::Firefox, HostKind::Edge};
 } // namespace
 
@@ -29,7 +36,11 @@ struct ResourcePool::Entry
     bool managed = true; ///< spawned by us (false: a page that connected on its own)
     PoolHostState state = PoolHostState::Starting;
     std::unique_ptr<CircuitBreaker> breaker;
-    std::unique_ptr<HealthScorer> health;
+    std::deque<qint64> latenciesMs;      ///< recent probe round trips (newest last), bounded
+    std::deque<qint64> crashTimesMs;     ///< losses by crash, within the restart window
+    std::deque<qint64> reconnectTimesMs; ///< losses of the transport/heartbeat, within the window
+    qint64 createdMs = -1;
+    HealthScore score; ///< last computed, with its factor breakdown
     QPointer<HostInstance> instance;
     QPointer<HostSession> session;
     int generation = 0;
@@ -60,7 +71,7 @@ ResourcePool::ResourcePool(RuntimeServer *server, PoolConfig config, const Clock
         qCWarning(lcPool) << "invalid pool config, using defaults:" << invalid;
         m_config = PoolConfig{};
     }
-    m_guard = std::make_unique<FleetGuard>(FleetGuardConfig{}, m_clock);
+    m_guard = std::make_unique<FleetGuard>(FleetGuardConfig{});
     m_timer->setInterval(int(m_config.updateIntervalMs));
     connect(m_timer, &QTimer::timeout, this, &ResourcePool::tick);
     if (m_server) {
@@ -154,9 +165,7 @@ ResourcePool::Entry *ResourcePool::createEntry(const QString &hostId, HostKind k
     e->kind = kind;
     e->managed = managed;
     e->breaker = std::make_unique<CircuitBreaker>(hostId, m_config.breaker, m_clock);
-    e->breaker->setTripGate(m_guard.get());
-    m_guard->addBreaker(e->breaker.get());
-    e->health = std::make_unique<HealthScorer>(HealthScorerConfig{}, m_clock);
+    m_guard->attach(hostId, e->breaker.get());
     const QPointer<ResourcePool> self(this);
     e->breaker->setEventListener([self, hostId](const BreakerEvent &event) {
         if (self) {
@@ -164,11 +173,14 @@ ResourcePool::Entry *ResourcePool::createEntry(const QString &hostId, HostKind k
         }
     });
     e->spawnedMs = nowMs();
+    e->createdMs = e->spawnedMs;
     e->lastUsedMs = e->spawnedMs;
+    e->score.hostId = hostId;
+    e->score.score = m_scorer.config().noDataScore;
     Entry *raw = e.get();
     m_entries[hostId] = std::move(e);
     m_order.append(hostId);
-    refreshInfo(*raw);
+    raw->published = infoOf(*raw);
     emit hostAdded(raw->published);
     return raw;
 }
@@ -222,7 +234,9 @@ void ResourcePool::stopInstance(Entry &e)
         e.session = nullptr;
         disconnect(s, nullptr, this, nullptr);
         if (s->state() != HostSession::State::Closed) {
+            ++m_selfClosing;
             s->close(HostSession::CloseReason::ClosedByApp, QStringLiteral("closed by the pool"));
+            --m_selfClosing;
         }
     }
 }
@@ -239,7 +253,7 @@ void ResourcePool::removeEntry(const QString &hostId, const QString &reason)
         const BreakerState last = e->breaker->peekState();
         // Close the host's band on the timeline.
         m_pendingTransitions.append({hostId, nowMs(), last, last, QStringLiteral("removed: %1").arg(reason)});
-        m_guard->removeBreaker(e->breaker.get());
+        m_guard->detach(hostId);
     }
     m_dirty.remove(hostId);
     m_order.removeAll(hostId);
@@ -356,7 +370,7 @@ QList<HostCandidate> ResourcePool::candidates() const
         c.id = id;
         c.kind = e->kind;
         c.breaker = e->breaker->peekState();
-        c.health = e->published.health;
+        c.health = e->score.score;
         c.ready = e->state == PoolHostState::Ready && e->session;
         c.webGpu = e->published.webGpu;
         c.webNn = e->published.webNn;
@@ -369,7 +383,24 @@ QList<HostCandidate> ResourcePool::candidates() const
 
 QStringList ResourcePool::acquire(const SelectionRequest &request)
 {
-    const QStringList ids = m_selector.select(request, candidates());
+    QStringList ids = m_selector.select(request, candidates());
+    if (ids.isEmpty() && request.count > 0 && m_guard->isPanic()) {
+        // Most of the fleet is open: rather than fail everything, the FleetGuard picks the
+        // least-bad connected hosts (never isolated ones); callers see them as probes.
+        QHash<QString, double> scores;
+        for (const auto &[id, e] : m_entries) {
+            scores.insert(id, e->published.health);
+        }
+        for (const QString &id : m_guard->selectHosts(0, scores).hostIds) {
+            const Entry *e = entry(id);
+            if (e && e->state == PoolHostState::Ready && e->session && ids.size() < request.count) {
+                ids.append(id);
+            }
+        }
+        if (!ids.isEmpty()) {
+            qCWarning(lcPool) << "fleet in panic mode: routing to" << ids;
+        }
+    }
     for (const QString &id : ids) {
         Entry *e = entry(id);
         ++e->leases;
@@ -406,7 +437,6 @@ void ResourcePool::recordSuccess(const QString &hostId, qint64 durationNs)
 {
     if (Entry *e = entry(hostId)) {
         e->breaker->recordSuccess(durationNs);
-        e->health->recordSuccess(durationNs / 1'000'000);
         markDirty(*e);
     }
 }
@@ -415,7 +445,6 @@ void ResourcePool::recordFailure(const QString &hostId, ErrorCategory category, 
 {
     if (Entry *e = entry(hostId)) {
         e->breaker->recordFailure(category, durationNs);
-        e->health->recordFailure(category);
         markDirty(*e);
     }
 }
@@ -424,7 +453,7 @@ QList<PoolHostInfo> ResourcePool::hosts() const
 {
     QList<PoolHostInfo> out;
     for (const QString &id : m_order) {
-        out.append(entry(id)->published);
+        out.append(infoOf(*entry(id)));
     }
     return out;
 }
@@ -432,7 +461,7 @@ QList<PoolHostInfo> ResourcePool::hosts() const
 std::optional<PoolHostInfo> ResourcePool::host(const QString &hostId) const
 {
     if (const Entry *e = entry(hostId)) {
-        return e->published;
+        return infoOf(*e);
     }
     return std::nullopt;
 }
@@ -455,10 +484,12 @@ CircuitBreaker *ResourcePool::breaker(const QString &hostId) const
     return e ? e->breaker.get() : nullptr;
 }
 
-HealthScorer *ResourcePool::healthScorer(const QString &hostId) const
+std::optional<HealthScore> ResourcePool::healthScore(const QString &hostId) const
 {
-    const Entry *e = entry(hostId);
-    return e ? e->health.get() : nullptr;
+    if (const Entry *e = entry(hostId)) {
+        return e->score;
+    }
+    return std::nullopt;
 }
 
 int ResourcePool::connectedCount() const
@@ -495,7 +526,6 @@ void ResourcePool::onSessionOpened(HostSession *session)
     e->nextProbeMs = 0;
     e->probeRequest = 0;
     e->lastError.clear();
-    e->health->recordHeartbeat();
     connect(session, &HostSession::heartbeatReceived, this, [this, id](quint64) { onHeartbeat(id); });
     connect(session, &HostSession::resultReceived, this,
             [this, id](quint64 requestId, const hostproto::TensorFrame &) { onResult(id, requestId); });
@@ -511,7 +541,6 @@ void ResourcePool::onSessionOpened(HostSession *session)
                     const std::optional<ErrorCategory> cat = errorCategoryFromString(code);
                     const qint64 dur = m_clock->nowNs() - en->probeSentNs;
                     en->breaker->recordFailure(cat.value_or(ErrorCategory::Protocol), dur);
-                    en->health->recordFailure(cat.value_or(ErrorCategory::Protocol));
                 }
                 markDirty(*en);
             });
@@ -523,7 +552,7 @@ void ResourcePool::onSessionClosed(const QString &hostId, HostKind, HostSession:
                                    const QString &detail)
 {
     Entry *e = entry(hostId);
-    if (!e || e->state == PoolHostState::Closing || e->state == PoolHostState::Lost) {
+    if (!e || m_selfClosing > 0 || e->state == PoolHostState::Closing || e->state == PoolHostState::Lost) {
         return;
     }
     if (e->session && e->session->state() != HostSession::State::Closed) {
@@ -580,8 +609,7 @@ void ResourcePool::markLost(Entry &e, ErrorCategory category, const QString &det
     e.state = PoolHostState::Lost;
     e.lastError = detail;
     e.lostAtMs = now;
-    e.health->recordFailure(category);
-    e.health->recordCrash();
+    (category == ErrorCategory::BrowserCrashed ? e.crashTimesMs : e.reconnectTimesMs).push_back(now);
     // A lost host is a hard failure: a probe in flight failed, and the host is gone. The breaker
     // has no "trip now" call, so the loss is recorded as enough consecutive counted failures to
     // meet consecutiveFailureThreshold (the FleetGuard may still veto the trip); without that
@@ -606,7 +634,9 @@ void ResourcePool::markLost(Entry &e, ErrorCategory category, const QString &det
         e.session = nullptr;
         disconnect(s, nullptr, this, nullptr);
         if (s->state() != HostSession::State::Closed) {
+            ++m_selfClosing;
             s->close(HostSession::CloseReason::ClosedByApp, QStringLiteral("host lost"));
+            --m_selfClosing;
         }
     }
     if (e.instance) {
@@ -630,7 +660,6 @@ void ResourcePool::onHeartbeat(const QString &hostId)
         return;
     }
     e->lastHeartbeatMs = e->session->lastHeartbeatMs();
-    e->health->recordHeartbeat();
     markDirty(*e);
 }
 
@@ -644,8 +673,10 @@ void ResourcePool::onResult(const QString &hostId, quint64 requestId)
     const qint64 durNs = std::max<qint64>(0, m_clock->nowNs() - e->probeSentNs);
     e->latencyMs = durNs / 1'000'000;
     e->breaker->recordSuccess(durNs);
-    e->health->recordLatency(e->latencyMs);
-    e->health->recordSuccess(e->latencyMs);
+    e->latenciesMs.push_back(e->latencyMs);
+    while (e->latenciesMs.size() > kLatencyHistory) {
+        e->latenciesMs.pop_front();
+    }
     markDirty(*e);
 }
 
@@ -669,7 +700,6 @@ void ResourcePool::probe(Entry &e)
         if (now - e.probeSentNs / 1'000'000 > m_config.heartbeatTimeoutMs) {
             e.probeRequest = 0;
             e.breaker->recordFailure(ErrorCategory::Timeout, m_clock->nowNs() - e.probeSentNs);
-            e.health->recordFailure(ErrorCategory::Timeout);
             markDirty(e);
         }
         return;
@@ -840,14 +870,14 @@ void ResourcePool::maintain()
     }
 }
 
-void ResourcePool::refreshInfo(Entry &e)
+PoolHostInfo ResourcePool::infoOf(const Entry &e) const
 {
-    PoolHostInfo &i = e.published;
+    PoolHostInfo i = e.published; // keeps the last capabilities once the session is gone
     i.id = e.id;
     i.kind = e.kind;
     i.state = e.state;
     i.breaker = e.breaker->peekState();
-    i.health = e.health->score();
+    i.health = e.score.score;
     i.latencyMs = e.latencyMs;
     i.lastHeartbeatMs = e.lastHeartbeatMs;
     i.startedMs = e.spawnedMs;
@@ -872,6 +902,7 @@ void ResourcePool::refreshInfo(Entry &e)
         }
         i.backends = b;
     }
+    return i;
 }
 
 void ResourcePool::markDirty(Entry &e)
@@ -879,8 +910,63 @@ void ResourcePool::markDirty(Entry &e)
     m_dirty.insert(e.id);
 }
 
+HostObservations ResourcePool::observe(Entry &e) const
+{
+    const qint64 now = nowMs();
+    HostObservations o;
+    o.hostId = e.id;
+    const BreakerSnapshot snap = e.breaker->snapshot();
+    o.calls = snap.windowCalls;
+    o.failures = std::min(snap.windowFailures, snap.windowCalls);
+    o.slowCalls = std::min(snap.windowSlowCalls, snap.windowCalls);
+    if (!e.latenciesMs.empty()) {
+        const std::size_t n = std::min(kRecentLatencies, e.latenciesMs.size());
+        o.latencyMs = median(std::vector<qint64>(e.latenciesMs.end() - qsizetype(n), e.latenciesMs.end()));
+        if (e.latenciesMs.size() >= kRecentLatencies) {
+            // The host's own normal: median of the longer window, floored at 1 ms (loopback).
+            o.baselineLatencyMs =
+                std::max(1.0, median(std::vector<qint64>(e.latenciesMs.begin(), e.latenciesMs.end())));
+        }
+    }
+    if (e.lastHeartbeatMs >= 0 && e.state != PoolHostState::Starting) {
+        o.heartbeatAgeMs = double(std::max<qint64>(0, now - e.lastHeartbeatMs));
+    }
+    if (m_server) {
+        o.heartbeatIntervalMs = std::max(1, m_server->config().heartbeatIntervalMs);
+    }
+    const qint64 cutoff = now - m_config.restartWindowMs;
+    for (std::deque<qint64> *d : {&e.crashTimesMs, &e.reconnectTimesMs}) {
+        while (!d->empty() && d->front() < cutoff) {
+            d->pop_front();
+        }
+    }
+    o.observedForMs = std::max<qint64>(1, std::min(now - e.createdMs, m_config.restartWindowMs));
+    o.crashes = int(e.crashTimesMs.size());
+    o.reconnects = int(e.reconnectTimesMs.size());
+    return o;
+}
+
+void ResourcePool::rescore()
+{
+    QList<HostObservations> all;
+    all.reserve(m_order.size());
+    for (const QString &id : m_order) {
+        all.append(observe(*entry(id)));
+    }
+    for (const HostObservations &o : all) {
+        Entry *e = entry(o.hostId);
+        ValueOrError<HealthScore> r = m_scorer.score(o, all);
+        if (r) {
+            e->score = r.value();
+        } else {
+            qCWarning(lcPool) << "health score of" << o.hostId << "failed:" << r.error();
+        }
+    }
+}
+
 void ResourcePool::publish()
 {
+    rescore();
     QList<PoolHostInfo> changed;
     for (const QString &id : m_order) {
         if (!m_dirty.contains(id)) {
@@ -888,7 +974,7 @@ void ResourcePool::publish()
         }
         Entry *e = entry(id);
         const PoolHostInfo before = e->published;
-        refreshInfo(*e);
+        e->published = infoOf(*e);
         if (!e->everPublished || !(before == e->published)) {
             changed.append(e->published);
             e->everPublished = true;

@@ -6,6 +6,7 @@
 #include "pool/PoolConfig.h"
 #include "pool/PoolHostInfo.h"
 #include "resilience/BreakerTypes.h"
+#include "resilience/HealthScorer.h"
 #include "resilience/ValueOrError.h"
 
 #include <QHash>
@@ -24,7 +25,6 @@ namespace accel {
 class CircuitBreaker;
 class Clock;
 class FleetGuard;
-class HealthScorer;
 class HostFactory;
 class HostInstance;
 class RuntimeServer;
@@ -83,7 +83,8 @@ public:
     bool closeHost(const QString &hostId);
 
     // ---- use ----
-    /// Picks hosts with the selector and leases them (release() each one when done).
+    /// Picks hosts with the selector and leases them (release() each one when done). When no
+    /// host is eligible and the FleetGuard is in panic mode, its least-bad ready hosts are used.
     QStringList acquire(const SelectionRequest &request);
     void release(const QString &hostId);
     HostSelector &selector() { return m_selector; }
@@ -100,7 +101,8 @@ public:
     HostInstance *instance(const QString &hostId) const;
     /// Not owned by the caller; valid until hostRemoved(hostId).
     CircuitBreaker *breaker(const QString &hostId) const;
-    HealthScorer *healthScorer(const QString &hostId) const;
+    /// The last health score with its per-factor breakdown (recomputed on every publication).
+    std::optional<HealthScore> healthScore(const QString &hostId) const;
     FleetGuard *fleetGuard() const { return m_guard.get(); }
     int connectedCount() const;
     int totalCount() const { return int(m_order.size()); }
@@ -144,9 +146,11 @@ private:
     void maintain();
     void sizeKind(HostKind kind);
     void probe(Entry &e);
-    void refreshInfo(Entry &e);
+    PoolHostInfo infoOf(const Entry &e) const;
     void markDirty(Entry &e);
     void publish();
+    HostObservations observe(Entry &e) const;
+    void rescore();
     qint64 nowMs() const;
     qint64 restartDelayMs(HostKind kind) const;
     void pruneRestarts(HostKind kind);
@@ -156,6 +160,7 @@ private:
     const Clock *m_clock;
     QTimer *m_timer;
     HostSelector m_selector;
+    HealthScorer m_scorer;
     std::unique_ptr<FleetGuard> m_guard;
     std::map<HostKind, std::unique_ptr<HostFactory>> m_factories;
     std::map<QString, std::unique_ptr<Entry>> m_entries;
@@ -164,6 +169,7 @@ private:
     QSet<QString> m_dirty;
     QList<PoolBreakerTransition> m_pendingTransitions;
     bool m_running = false;
+    int m_selfClosing = 0; ///< > 0 while the pool closes a session itself
     int m_lastConnected = -1;
     int m_lastTotal = -1;
 };
