@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QJsonObject>
 #include <QList>
+#include <QMetaType>
 #include <QString>
 
 #include <optional>
@@ -139,3 +140,5 @@ constexpr int frameHeaderBytes(int rank)
 
 } // namespace hostproto
 } // namespace accel
+
+Q_DECLARE_METATYPE(accel::hostproto::TensorFrame)

@@ -4,4 +4,7 @@ target_sources(accel_core PRIVATE
   hosts/HostCapabilities.h hosts/HostCapabilities.cpp
   hosts/HostSession.h hosts/HostSession.cpp
   hosts/RuntimeServer.h hosts/RuntimeServer.cpp
+  hosts/BrowserProcess.h hosts/BrowserProcess.cpp
+  hosts/BrowserLauncher.h hosts/BrowserLauncher.cpp
+  hosts/TransportBenchmark.h hosts/TransportBenchmark.cpp
 )

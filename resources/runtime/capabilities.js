@@ -61,7 +61,15 @@ async function detectWebGpu() {
     return [report, null];
   }
   if (!adapter) {
-    report.error = 'requestAdapter() returned null';
+    // Some browsers only offer a software (fallback) adapter when asked for one explicitly.
+    try {
+      adapter = await navigator.gpu.requestAdapter({ forceFallbackAdapter: true });
+    } catch (e) {
+      adapter = null;
+    }
+  }
+  if (!adapter) {
+    report.error = 'requestAdapter() returned null (also with forceFallbackAdapter)';
     return [report, null];
   }
   report.adapter = true;

@@ -39,7 +39,7 @@ private Q_SLOTS:
                                   << QStringLiteral("QtWebEngine");
         QTest::newRow("chromium") << QStringLiteral("hello_chromium.json") << true << true
                                   << QStringLiteral("Chrome/");
-        QTest::newRow("firefox") << QStringLiteral("hello_firefox.json") << true << true
+        QTest::newRow("firefox") << QStringLiteral("hello_firefox.json") << false << true
                                  << QStringLiteral("Firefox/");
     }
     void parsesFixtures()

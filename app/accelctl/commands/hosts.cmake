@@ -1,0 +1,1 @@
+target_sources(accelctl PRIVATE commands/bench_transport.cpp)
