@@ -61,6 +61,13 @@ QMap<HostKind, KindLimits> PoolConfig::defaultLimits()
     };
 }
 
+BreakerConfig PoolConfig::defaultBreaker()
+{
+    BreakerConfig b;
+    b.consecutiveFailureThreshold = 3;
+    return b;
+}
+
 QString PoolConfig::validate() const
 {
     for (auto it = limits.cbegin(); it != limits.cend(); ++it) {

@@ -41,9 +41,12 @@ struct PoolConfig
     qint64 restartWindowMs = 600'000;      ///< > 0
     qint64 updateIntervalMs = 100;         ///< throttle of model/chart updates (10 Hz), 10..5000
     qint64 historyMs = 600'000;            ///< chart history kept, 1'000..86'400'000
-    BreakerConfig breaker;                 ///< per-host breaker
+    /// Per-host breaker. Default: BreakerConfig defaults plus consecutiveFailureThreshold 3, which
+    /// the pool uses to trip a breaker when its host is lost (see ResourcePool).
+    BreakerConfig breaker = defaultBreaker();
 
     static QMap<HostKind, KindLimits> defaultLimits();
+    static BreakerConfig defaultBreaker();
     KindLimits limitsFor(HostKind kind) const { return limits.value(kind); }
 
     /// Empty when valid, else one message naming the first bad field and the allowed range.

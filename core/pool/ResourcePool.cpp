@@ -18,6 +18,7 @@ namespace accel {
 namespace {
 constexpr qint64 kProbeIntervalMs = 1000;
 constexpr int kProbeFloats = 16;
+constexpr int kCrashAttributionMs = 300;
 constexpr std::size_t kLatencyHistory = 200; ///< baseline window; the recent window is the last 10
 constexpr std::size_t kRecentLatencies = 10;
 
@@ -569,8 +570,21 @@ void ResourcePool::onSessionClosed(const QString &hostId, HostKind, HostSession:
     case HostSession::CloseReason::HeartbeatTimeout:
         markLost(*e, ErrorCategory::Timeout, QStringLiteral("heartbeat timeout: %1").arg(detail));
         return;
+    case HostSession::CloseReason::TransportClosed: {
+        // A dying browser usually drops its socket a moment before its process (or renderer)
+        // exit is reported; wait briefly so the loss is attributed to the crash when there is one.
+        const QString id = hostId;
+        const int generation = e->generation;
+        const QString text = QStringLiteral("%1: %2").arg(HostSession::closeReasonName(reason), detail);
+        QTimer::singleShot(kCrashAttributionMs, this, [this, id, generation, text]() {
+            Entry *en = entry(id);
+            if (en && en->generation == generation && !en->session) {
+                markLost(*en, ErrorCategory::ConnectionLost, text);
+            }
+        });
+        return;
+    }
     case HostSession::CloseReason::HostGoodbye:
-    case HostSession::CloseReason::TransportClosed:
     case HostSession::CloseReason::HelloTimeout:
     case HostSession::CloseReason::ProtocolViolation:
     case HostSession::CloseReason::UnsupportedVersion:
@@ -621,6 +635,7 @@ void ResourcePool::markLost(Entry &e, ErrorCategory category, const QString &det
     if (before == BreakerState::Closed || before == BreakerState::HalfOpen ||
         before == BreakerState::MetricsOnly) {
         const int n = m_config.breaker.consecutiveFailureThreshold;
+        m_lossContext = QStringLiteral("host lost: %1").arg(detail);
         if (n > 0) {
             for (int i = 0; i < n && e.breaker->peekState() == before; ++i) {
                 e.breaker->recordFailure(category, 0);
@@ -628,6 +643,7 @@ void ResourcePool::markLost(Entry &e, ErrorCategory category, const QString &det
         } else {
             e.breaker->forceOpen(QStringLiteral("host lost: %1").arg(detail));
         }
+        m_lossContext.clear();
     }
     if (e.session) {
         HostSession *s = e.session;

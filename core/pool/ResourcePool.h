@@ -169,6 +169,7 @@ private:
     QSet<QString> m_dirty;
     QList<PoolBreakerTransition> m_pendingTransitions;
     bool m_running = false;
+    QString m_lossContext; ///< set while a loss is being recorded into a breaker
     int m_selfClosing = 0; ///< > 0 while the pool closes a session itself
     int m_lastConnected = -1;
     int m_lastTotal = -1;

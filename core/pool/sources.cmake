@@ -8,4 +8,5 @@ target_sources(accel_core PRIVATE
   pool/PoolModel.h pool/PoolModel.cpp
   pool/HealthHistoryModel.h pool/HealthHistoryModel.cpp
   pool/BreakerTimelineModel.h pool/BreakerTimelineModel.cpp
+  pool/BrowserHostFactory.h pool/BrowserHostFactory.cpp
 )

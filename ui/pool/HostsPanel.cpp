@@ -225,7 +225,7 @@ void HostsPanel::addHostView(const QString &hostId, QWidget *view)
     view->setMinimumSize(240, 140);
     fl->addWidget(view, 1);
     // The embedded host owns `view`: when it goes, take the frame away with it.
-    connect(view, &QObject::destroyed, this, [this, hostId]() { removeHostView(hostId); });
+    connect(view, &QObject::destroyed, this, [this, hostId]() { dropHostView(hostId, false); });
     m_views.insert(hostId, {frame, view});
     m_viewOrder.append(hostId);
     relayoutGrid();
@@ -233,11 +233,16 @@ void HostsPanel::addHostView(const QString &hostId, QWidget *view)
 
 void HostsPanel::removeHostView(const QString &hostId)
 {
+    dropHostView(hostId, true);
+}
+
+void HostsPanel::dropHostView(const QString &hostId, bool viewAlive)
+{
     const View v = m_views.take(hostId);
     m_viewOrder.removeAll(hostId);
-    if (v.view) {
-        // Still alive: give the page view back (hidden, unparented) before the frame goes; its
-        // owner deletes it. A view being destroyed has already cleared its QPointer.
+    if (viewAlive && v.view) {
+        // Give the page view back (hidden, unparented) before the frame goes; its owner deletes
+        // it. A view in its destructor (QObject::destroyed) must not be touched.
         disconnect(v.view, &QObject::destroyed, this, nullptr);
         v.view->hide();
         v.view->setParent(nullptr);

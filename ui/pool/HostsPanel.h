@@ -58,6 +58,7 @@ private:
     void forSelected(const std::function<bool(const QString &)> &action, const QString &verb);
     void updateActions();
     void relayoutGrid();
+    void dropHostView(const QString &hostId, bool viewAlive);
     void showStatus(const QString &text);
 
     QPointer<ResourcePool> m_pool;

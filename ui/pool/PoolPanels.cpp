@@ -1,11 +1,15 @@
 #include "pool/PoolPanels.h"
 
 #include "pool/BreakerTimelineModel.h"
+#include "pool/BrowserHostFactory.h"
 #include "pool/DashboardWidget.h"
+#include "pool/EmbeddedHostFactory.h"
 #include "pool/HealthHistoryModel.h"
 #include "pool/HostsPanel.h"
 #include "pool/PoolModel.h"
 #include "pool/ResourcePool.h"
+
+#include <QWebEngineView>
 
 namespace accel::ui {
 
@@ -18,6 +22,25 @@ PoolPanels::PoolPanels(ResourcePool *pool, QObject *parent)
     , m_dashboard(new DashboardWidget(m_poolModel, m_health, m_timeline, pool ? pool->clock() : nullptr))
 {
     connect(m_poolModel, &PoolModel::countsChanged, this, &PoolPanels::hostCountChanged);
+    // Embedded hosts show their pages in the panel's grid.
+    if (pool) {
+        if (auto *embedded = dynamic_cast<EmbeddedHostFactory *>(pool->factory(HostKind::Embedded))) {
+            connect(embedded, &EmbeddedHostFactory::hostSpawned, m_hosts,
+                    [this](const QString &hostId, EmbeddedHostInstance *instance) {
+                        m_hosts->addHostView(hostId, instance->view());
+                    });
+        }
+    }
+}
+
+ResourcePool *PoolPanels::createDefaultPool(RuntimeServer *server, const PoolConfig &config, QObject *parent)
+{
+    auto *pool = new ResourcePool(server, config, nullptr, parent);
+    pool->addFactory(std::make_unique<EmbeddedHostFactory>());
+    for (HostKind kind : {HostKind::Chromium, HostKind::Firefox, HostKind::Edge}) {
+        pool->addFactory(std::make_unique<BrowserHostFactory>(kind));
+    }
+    return pool;
 }
 
 PoolPanels::~PoolPanels()
