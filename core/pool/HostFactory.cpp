@@ -1,0 +1,7 @@
+#include "pool/HostFactory.h"
+
+namespace accel {
+
+HostFactory::~HostFactory() = default;
+
+} // namespace accel

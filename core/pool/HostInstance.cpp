@@ -1,0 +1,7 @@
+#include "pool/HostInstance.h"
+
+namespace accel {
+
+HostInstance::~HostInstance() = default;
+
+} // namespace accel
