@@ -1,5 +1,6 @@
 #include "model/KernelCheck.h"
 
+#include "model/ContentStore.h"
 #include "model/Dtype.h"
 #include "model/KernelCheckServer.h"
 #include "model/ModelWeights.h"
@@ -327,6 +328,21 @@ void KernelCheck::addMissingWeightsCase(int layer)
                                {QStringLiteral("range"), QJsonArray{layer, layer + 1}},
                                {QStringLiteral("seqLen"), 2},
                                {QStringLiteral("floats"), 2 * e}});
+}
+
+void KernelCheck::addChunkCacheCase(const ContentStore &store, const TensorManifest &manifest)
+{
+    QJsonObject urls;
+    for (const ChunkRef &c : manifest.chunks) {
+        const QString path = QStringLiteral("/chunks/") + QString::fromLatin1(c.sha256Hex);
+        m_blobs[path] = store.chunk(c.sha256Hex);
+        urls.insert(QString::fromLatin1(c.sha256Hex), path);
+    }
+    m_cases.append(QJsonObject{{QStringLiteral("id"), QStringLiteral("chunk-cache")},
+                               {QStringLiteral("kind"), QStringLiteral("chunks")},
+                               {QStringLiteral("cacheName"), QStringLiteral("accel-check-%1").arg(m_backend)},
+                               {QStringLiteral("manifest"), manifest.toJson()},
+                               {QStringLiteral("chunkUrls"), urls}});
 }
 
 void KernelCheck::addMatmulBenchmark(const std::vector<int> &sizes, double flopBudget)
