@@ -254,7 +254,7 @@ bool KernelBenchmark::run(const Options &options, Report *report,
 QString KernelBenchmark::format(const Report &report)
 {
     QString out;
-    out += QStringLiteral("%1 %2").arg(QStringLiteral("host/backend"), -22);
+    out += QStringLiteral("%1 ").arg(QStringLiteral("host/backend"), -22);
     for (int n : report.sizes) {
         out += QStringLiteral("%1").arg(QStringLiteral("mm%1 GF/s").arg(n), 13);
     }

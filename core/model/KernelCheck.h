@@ -13,7 +13,9 @@
 
 namespace accel {
 
+class ContentStore;
 class KernelCheckServer;
+struct TensorManifest;
 class ModelWeights;
 
 /// One run of the browser compute kernels against the native reference: builds the job the check
@@ -59,6 +61,9 @@ public:
     void addRefusedLoadCase(const QString &name, int floats);
     /// A runLayers call with a missing-weight layer range: must fail with a clear message.
     void addMissingWeightsCase(int layer);
+    /// The page caches the chunks of `manifest` (from `store`) in Cache Storage and rebuilds the
+    /// tensor from the cache; the JSON result reports the inventory and the rebuilt tensor's hash.
+    void addChunkCacheCase(const ContentStore &store, const TensorManifest &manifest);
     /// Benchmarks: f32 matmul GFLOP/s per size, and ms per layer of the loaded model.
     void addMatmulBenchmark(const std::vector<int> &sizes, double flopBudget);
     void addLayerBenchmark(int seqLen, int iterations);

@@ -1,10 +1,15 @@
 #include "model/KernelCheckBrowser.h"
 
+#include "model/KernelCheck.h"
+#include "model/KernelCheckServer.h"
+
 #include <QDir>
+#include <QEventLoop>
 #include <QFile>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QTimer>
 
 #include <csignal>
 #include <sys/types.h>
@@ -124,6 +129,37 @@ void KernelCheckBrowser::stop()
         m_process = nullptr;
     }
     m_profile.reset();
+}
+
+bool runKernelCheckInBrowser(KernelCheck *check, KernelCheckBrowser::Kind kind, int timeoutMs,
+                             ModelError *error)
+{
+    KernelCheckServer server;
+    if (!server.listen(error)) {
+        return false;
+    }
+    check->publish(&server);
+    KernelCheckBrowser browser(kind);
+    if (!browser.start(server.checkPageUrl(), error)) {
+        return false;
+    }
+    QEventLoop loop;
+    QTimer timeout;
+    timeout.setSingleShot(true);
+    QObject::connect(&timeout, &QTimer::timeout, &loop, &QEventLoop::quit);
+    QObject::connect(check, &KernelCheck::finished, &loop, &QEventLoop::quit);
+    timeout.start(timeoutMs);
+    if (!check->isFinished()) {
+        loop.exec();
+    }
+    browser.stop();
+    if (!check->isFinished()) {
+        return fail(error, ModelErrorCode::Io,
+                    QStringLiteral("the %1 check page did not finish within %2 s")
+                        .arg(KernelCheckBrowser::kindName(kind))
+                        .arg(timeoutMs / 1000));
+    }
+    return true;
 }
 
 } // namespace accel

@@ -43,4 +43,12 @@ private:
     qint64 m_pid = 0;
 };
 
+class KernelCheck;
+
+/// Publishes `check` on a fresh loopback KernelCheckServer, opens it in a fresh browser of `kind`,
+/// runs a local event loop until the page reports /done or `timeoutMs` passes, then kills the
+/// browser. False with a clear error when the browser cannot start or the page times out.
+bool runKernelCheckInBrowser(KernelCheck *check, KernelCheckBrowser::Kind kind, int timeoutMs,
+                             ModelError *error);
+
 } // namespace accel

@@ -322,7 +322,9 @@ bool SafetensorsReader::toFloat32(const TensorInfo &info, std::vector<float> *ou
     case Dtype::F32:
         // Little-endian hosts only (x86, ARM): the file's bytes are the values. memcpy copes with the
         // header not being padded to a multiple of 4.
-        std::memcpy(dst, src, std::size_t(n) * 4);
+        if (n > 0) { // an empty vector's data() may be null, and memcpy(null, ..., 0) is UB
+            std::memcpy(dst, src, std::size_t(n) * 4);
+        }
         break;
     case Dtype::F16:
         for (std::int64_t i = 0; i < n; ++i) {

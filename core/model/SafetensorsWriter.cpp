@@ -30,7 +30,9 @@ void SafetensorsWriter::addFloat(const QString &name, const std::vector<std::int
     } else {
         storeAs = Dtype::F32;
         bytes.resize(qsizetype(values.size() * 4));
-        std::memcpy(bytes.data(), values.data(), values.size() * 4);
+        if (!values.empty()) {
+            std::memcpy(bytes.data(), values.data(), values.size() * 4);
+        }
     }
     m_entries.push_back({name, storeAs, shape, std::move(bytes)});
 }

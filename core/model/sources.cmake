@@ -18,4 +18,5 @@ target_sources(accel_core PRIVATE
   model/KernelCheck.h model/KernelCheck.cpp
   model/KernelCheckBrowser.h model/KernelCheckBrowser.cpp
   model/KernelBenchmark.h model/KernelBenchmark.cpp
+  model/ContentStore.h model/ContentStore.cpp
 )

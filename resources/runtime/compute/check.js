@@ -2,6 +2,7 @@
 // describes at /job.json with one backend and POSTs every result back (raw float32 or JSON).
 // Used by the browser tests and by `accelctl bench kernels`.
 
+import { ChunkCache, sha256Hex } from './chunk-cache.js';
 import { createBackend, detectBackends } from './index.js';
 
 const log = msg => { document.getElementById('log').textContent += msg + '\n'; };
@@ -49,6 +50,26 @@ async function runCase(backend, job, c) {
     } catch (e) {
       return { json: { ok: false, error: e.message, usage: backend.memoryUsage() } };
     }
+  }
+  case 'chunks': {
+    // Receive the chunks a fresh host lacks, then rebuild the tensor from the cache alone.
+    const cache = await ChunkCache.open(c.cacheName);
+    await cache.clear();
+    const before = await cache.inventory();
+    for (const [hash, url] of Object.entries(c.chunkUrls)) await cache.put(hash, await fetchBytes(url));
+    const inventory = (await cache.inventory()).sort();
+    const assembled = await cache.assemble(c.manifest);
+    let corruptRejected = false;
+    try {
+      await cache.put(c.manifest.chunks[0].sha256, new Uint8Array([1, 2, 3]));
+    } catch (e) {
+      corruptRejected = /refused/.test(e.message);
+    }
+    const reopened = await ChunkCache.open(c.cacheName);
+    const stillHeld = (await reopened.inventory()).length;
+    await reopened.clear();
+    return { json: { before: before.length, inventory, assembledSha256: await sha256Hex(assembled),
+                     assembledBytes: assembled.byteLength, corruptRejected, stillHeld } };
   }
   case 'unload':
     backend.unloadWeights(c.names);

@@ -194,6 +194,30 @@ private Q_SLOTS:
         QVERIFY2(error.message.contains(messagePart), qPrintable(error.message));
     }
 
+    void toleratesExtraBuffersOfRealCheckpoints()
+    {
+        // Hugging Face GPT-2 checkpoints also carry per-layer causal-mask buffers (h.N.attn.bias,
+        // [1,1,n_positions,n_positions]); they are not weights and must not stop the load.
+        const ModelConfig c = tinyConfig(false);
+        SafetensorsReader source;
+        ModelError error;
+        QVERIFY(source.openBytes(DemoModel::safetensorsBytes(c, DemoModel::Options()), &error));
+        SafetensorsWriter w;
+        for (const TensorInfo &t : source.tensors()) {
+            w.addRaw(t.name, t.dtype, t.shape,
+                     QByteArray(reinterpret_cast<const char *>(source.rawData(t)), qsizetype(t.sizeBytes())));
+        }
+        for (int l = 0; l < c.layerCount; ++l) {
+            w.addFloat(QStringLiteral("h.%1.attn.bias").arg(l), {1, 1, c.maxPositions, c.maxPositions},
+                       std::vector<float>(std::size_t(c.maxPositions * c.maxPositions), 1.0f));
+        }
+        w.addRaw(QStringLiteral("position_ids"), Dtype::I64, {1, 2}, QByteArray(16, '\0'));
+        auto reader = std::make_shared<SafetensorsReader>();
+        QVERIFY(reader->openBytes(w.toBytes(), &error));
+        ModelWeights weights;
+        QVERIFY2(weights.adopt(c, reader, &error), qPrintable(error.message));
+    }
+
     void missingFilesAreClearErrors()
     {
         QTemporaryDir dir;

@@ -2,6 +2,8 @@
 // against the native reference on the demo model, an FP16 copy of it and a small BERT.
 #include "KernelCheckFixture.h"
 
+#include "model/ContentStore.h"
+
 #include <QApplication>
 #include <QTemporaryDir>
 #include <QWebEnginePage>
@@ -74,6 +76,53 @@ private Q_SLOTS:
                         .value(QLatin1String("simd"))
                         .toBool());
         }
+    }
+
+    void pageCachesContentAddressedChunks()
+    {
+        // A layer's fc.w (1 MiB) in 96 KiB chunks: the page stores each chunk under its SHA-256 in
+        // Cache Storage, rebuilds the tensor from the cache alone and refuses a corrupt chunk.
+        auto weights = kernelcheck::makeModel(ModelKind::DemoF32);
+        QVERIFY(weights);
+        ContentStore store(96 * 1024);
+        std::vector<TensorManifest> manifests;
+        ModelError error;
+        QVERIFY(store.addModelTensors(*weights, {QStringLiteral("h.2.fc.w")}, &manifests, &error));
+        const TensorManifest &m = manifests.front();
+        QCOMPARE(int(m.chunks.size()), 11); // 1 MiB / 96 KiB, ragged tail
+        KernelCheckServer server;
+        QVERIFY(server.listen(&error));
+        KernelCheck check(QStringLiteral("js"));
+        check.addChunkCacheCase(store, m);
+        check.publish(&server);
+        QWebEngineProfile profile;
+        ConsolePage page(&profile);
+        page.load(server.checkPageUrl());
+        QString why;
+        QVERIFY2(kernelcheck::waitFinished(&check, 60000, &why), qPrintable(why));
+        QVERIFY2(check.fatalError().isEmpty(), qPrintable(check.fatalError()));
+        const QJsonObject r = check.jsonResult(QStringLiteral("chunk-cache"));
+        QVERIFY2(!r.isEmpty(), qPrintable(QJsonDocument(check.summary()).toJson()));
+        QCOMPARE(r.value(QLatin1String("before")).toInt(), 0);
+        QStringList expected;
+        for (const ChunkRef &c : m.chunks) {
+            expected << QString::fromLatin1(c.sha256Hex);
+        }
+        expected.sort();
+        expected.removeDuplicates();
+        QStringList inventory;
+        for (const QJsonValue &v : r.value(QLatin1String("inventory")).toArray()) {
+            inventory << v.toString();
+        }
+        QCOMPARE(inventory, expected);
+        QByteArray whole;
+        QVERIFY(store.assemble(m, &whole, &error));
+        QCOMPARE(r.value(QLatin1String("assembledBytes")).toInt(), int(whole.size()));
+        QCOMPARE(r.value(QLatin1String("assembledSha256")).toString(),
+                 QString::fromLatin1(ContentStore::sha256Hex(whole)));
+        QVERIFY(r.value(QLatin1String("corruptRejected")).toBool());
+        QCOMPARE(r.value(QLatin1String("stillHeld")).toInt(),
+                 int(expected.size())); // a reopened cache keeps them
     }
 };
 
