@@ -21,4 +21,9 @@ function(accel_add_test)
     UBSAN_OPTIONS=print_stacktrace=1
     ${T_ENV})
   set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT} ENVIRONMENT "${env}")
+  # Browsers, etcd members and node processes measure timeouts and heartbeats: on a 2-core
+  # machine they run alone so their timing means what it says.
+  if("browser" IN_LIST T_LABELS OR "cluster" IN_LIST T_LABELS OR "slow" IN_LIST T_LABELS)
+    set_tests_properties(${T_NAME} PROPERTIES RUN_SERIAL TRUE)
+  endif()
 endfunction()

@@ -1,12 +1,14 @@
 // accelerate-console: the desktop GUI. Parses arguments, builds the objects, wires them, runs.
 #include "common/Version.h"
 #include "shell/AboutDialog.h"
+#include "shell/ConsoleRuntime.h"
 #include "shell/LanguageSettings.h"
 #include "shell/MainWindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QStandardPaths>
 #include <QTextStream>
 #include <QTimer>
 
@@ -52,7 +54,16 @@ int main(int argc, char **argv)
     QCommandLineOption quitAfterOption(QStringLiteral("quit-after-ms"),
                                        QStringLiteral("Quit after this many milliseconds (smoke tests)."),
                                        QStringLiteral("ms"));
-    parser.addOptions({versionOption, languageOption, quitAfterOption});
+    QCommandLineOption dataDirOption(QStringLiteral("data-dir"),
+                                     QStringLiteral("State directory (metrics, coordinator, worker)."),
+                                     QStringLiteral("dir"));
+    QCommandLineOption hostsOption(QStringLiteral("embedded-hosts"),
+                                   QStringLiteral("Embedded hosts started with the console (default 2)."),
+                                   QStringLiteral("n"), QStringLiteral("2"));
+    QCommandLineOption commandsOption(QStringLiteral("allow-commands"),
+                                      QStringLiteral("Let the local worker run command tasks."));
+    parser.addOptions(
+        {versionOption, languageOption, quitAfterOption, dataDirOption, hostsOption, commandsOption});
     parser.process(app);
     if (parser.isSet(versionOption)) {
         QTextStream(stdout) << accel::ui::AboutDialog::versionReport() << '\n';
@@ -64,7 +75,20 @@ int main(int argc, char **argv)
     accel::ui::LanguageSettings::install(&app, accel::ui::LanguageSettings::resolve(language));
 
     accel::ui::MainWindow window;
+    accel::ui::ConsoleRuntime::Options options;
+    options.dataDir = parser.isSet(dataDirOption)
+                          ? parser.value(dataDirOption)
+                          : QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
+    bool hostsOk = false;
+    options.embeddedHosts = parser.value(hostsOption).toInt(&hostsOk);
+    if (!hostsOk || options.embeddedHosts < 0) {
+        QTextStream(stderr) << "accelerate-console: --embedded-hosts wants a number >= 0\n";
+        return 2;
+    }
+    options.localWorkerCommands = parser.isSet(commandsOption);
+    accel::ui::ConsoleRuntime runtime(options);
     window.show();
+    runtime.start(&window);
 
     if (parser.isSet(quitAfterOption)) {
         QTimer::singleShot(parser.value(quitAfterOption).toInt(), &app, &QCoreApplication::quit);

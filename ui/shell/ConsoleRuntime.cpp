@@ -1,0 +1,186 @@
+#include "shell/ConsoleRuntime.h"
+
+#include "cluster/AccessToken.h"
+#include "cluster/Coordinator.h"
+#include "cluster/CoordinatorServer.h"
+#include "cluster/SqliteStore.h"
+#include "cluster/Worker.h"
+#include "common/Clock.h"
+#include "history/HistoryView.h"
+#include "history/MetricsStore.h"
+#include "hosts/RuntimeServer.h"
+#include "pool/PoolConfig.h"
+#include "pool/PoolPanels.h"
+#include "pool/ResourcePool.h"
+#include "shell/MainWindow.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QHostAddress>
+#include <QLabel>
+#include <QSysInfo>
+#include <QVBoxLayout>
+
+namespace accel::ui {
+
+ConsoleRuntime::ConsoleRuntime(Options options, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+{}
+
+ConsoleRuntime::~ConsoleRuntime()
+{
+    // Stop the hosts before the server they talk to, and the worker before its coordinator.
+    if (m_pool) {
+        m_pool->stop();
+    }
+    if (m_worker) {
+        m_worker->stop();
+    }
+}
+
+void ConsoleRuntime::fail(MainWindow *window, const QString &what)
+{
+    m_errors << what;
+    qWarning("accelerate-console: %s", qPrintable(what));
+    if (window) {
+        window->showStatus(what, 0);
+    }
+}
+
+void ConsoleRuntime::start(MainWindow *window)
+{
+    QDir().mkpath(m_options.dataDir);
+    startMetrics(window);
+    startPool(window);
+    startCluster(window);
+}
+
+void ConsoleRuntime::startMetrics(MainWindow *window)
+{
+    m_metrics = new MetricsStore(QDir(m_options.dataDir).filePath(QStringLiteral("metrics.sqlite")),
+                                 Clock::system(), this);
+    QString error;
+    if (!m_metrics->open(&error)) {
+        fail(window, tr("Metrics store unavailable: %1").arg(error));
+        delete m_metrics;
+        m_metrics = nullptr;
+        return;
+    }
+    window->setPanel(MainWindow::Panel::History, new HistoryView(m_metrics));
+}
+
+void ConsoleRuntime::startPool(MainWindow *window)
+{
+    m_runtime = new RuntimeServer({}, Clock::system(), this);
+    QString error;
+    if (!m_runtime->start(&error)) {
+        fail(window, tr("Runtime server did not start: %1").arg(error));
+        return;
+    }
+    PoolConfig config;
+    auto limits = PoolConfig::defaultLimits();
+    limits[HostKind::Embedded].minHosts =
+        qBound(0, m_options.embeddedHosts, limits[HostKind::Embedded].maxHosts);
+    config.limits = limits;
+    m_pool = PoolPanels::createDefaultPool(m_runtime, config, this);
+    m_poolPanels = new PoolPanels(m_pool, this);
+    window->setPanel(MainWindow::Panel::Hosts, m_poolPanels->takeHostsPanel());
+    window->setPanel(MainWindow::Panel::Dashboard, m_poolPanels->takeDashboard());
+    connect(m_poolPanels, &PoolPanels::hostCountChanged, window, &MainWindow::setHostCount);
+    connect(m_pool, &ResourcePool::hostsUpdated, this, &ConsoleRuntime::recordPoolMetrics);
+    m_pool->start();
+}
+
+void ConsoleRuntime::recordPoolMetrics()
+{
+    if (!m_metrics || !m_pool) {
+        return;
+    }
+    // Health and availability feed the performance history (throttled by the pool's publication
+    // rate); the History panel charts and analyses them like any other series.
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    QList<MetricSample> samples;
+    int available = 0;
+    for (const PoolHostInfo &info : m_pool->hosts()) {
+        MetricSample health;
+        health.metric = QStringLiteral("pool.health_score");
+        health.tags.host = info.id;
+        health.tags.browser = hostKindName(info.kind);
+        health.timestampMs = nowMs;
+        health.value = info.health;
+        samples << health;
+        if (info.state == PoolHostState::Ready && info.breaker == BreakerState::Closed) {
+            ++available;
+        }
+    }
+    MetricSample hosts;
+    hosts.metric = QStringLiteral("pool.hosts_available");
+    hosts.timestampMs = nowMs;
+    hosts.value = available;
+    samples << hosts;
+    m_metrics->record(samples);
+}
+
+void ConsoleRuntime::startCluster(MainWindow *window)
+{
+    const QDir dir(m_options.dataDir);
+    dir.mkpath(QStringLiteral("coordinator"));
+    dir.mkpath(QStringLiteral("worker"));
+    QString error;
+    m_tokenFile = dir.filePath(QStringLiteral("coordinator/token"));
+    const QByteArray token = AccessToken::loadOrCreate(m_tokenFile, &error);
+    if (token.isEmpty()) {
+        fail(window, tr("Coordinator token unavailable: %1").arg(error));
+        return;
+    }
+    m_clusterStore =
+        new SqliteStore(dir.filePath(QStringLiteral("coordinator/coordinator.db")), Clock::system(), this);
+    const auto opened = m_clusterStore->open();
+    if (!opened) {
+        fail(window, tr("Coordinator store unavailable: %1").arg(opened.error().message));
+        return;
+    }
+    m_coordinator = new Coordinator(m_clusterStore, Clock::system(), CoordinatorConfig{}, this);
+    if (!m_coordinator->start(&error)) {
+        fail(window, tr("Coordinator did not start: %1").arg(error));
+        return;
+    }
+    m_coordinatorServer = new CoordinatorServer(m_coordinator, token, this);
+    const quint16 port = m_coordinatorServer->start(QHostAddress::LocalHost, 0, &error);
+    if (port == 0) {
+        fail(window, tr("Coordinator did not start: %1").arg(error));
+        return;
+    }
+    m_coordinatorUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port));
+
+    WorkerConfig worker;
+    worker.coordinator = m_coordinatorUrl;
+    worker.token = token;
+    worker.workerId = QStringLiteral("local-") + QSysInfo::machineHostName();
+    worker.name = worker.workerId;
+    worker.workDir = dir.filePath(QStringLiteral("worker/work"));
+    worker.labels = {QStringLiteral("local")};
+    worker.allowCommands = m_options.localWorkerCommands;
+    m_worker = new Worker(worker, this);
+    m_worker->start();
+
+    auto *info = new QWidget;
+    auto *layout = new QVBoxLayout(info);
+    auto *label = new QLabel(info);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    label->setWordWrap(true);
+    label->setText(
+        tr("<b>In-process coordinator</b> at %1 (SQLite store, loopback only).<br>"
+           "Local worker <b>%2</b> connected; command tasks %3.<br>"
+           "Submit suites with: <code>accelctl --coordinator %1 --token-file %4 submit suite.json "
+           "--wait</code>")
+            .arg(m_coordinatorUrl.toString(), worker.workerId,
+                 worker.allowCommands ? tr("allowed") : tr("not allowed (start with --allow-commands)"),
+                 m_tokenFile.toHtmlEscaped()));
+    layout->addWidget(label);
+    layout->addStretch(1);
+    window->setPanel(MainWindow::Panel::Cluster, info);
+}
+
+} // namespace accel::ui
