@@ -2,6 +2,7 @@ target_sources(accel_core PRIVATE
   pool/PoolConfig.h pool/PoolConfig.cpp
   pool/PoolHostInfo.h pool/PoolHostInfo.cpp
   pool/HostSelector.h pool/HostSelector.cpp
+  pool/ProfileSelectionPolicy.h pool/ProfileSelectionPolicy.cpp
   pool/HostInstance.h pool/HostInstance.cpp
   pool/HostFactory.h pool/HostFactory.cpp
   pool/ResourcePool.h pool/ResourcePool.cpp

@@ -11,15 +11,18 @@
 #include "hosts/RuntimeServer.h"
 #include "pool/PoolConfig.h"
 #include "pool/PoolPanels.h"
+#include "pool/ProfileSelectionPolicy.h"
 #include "pool/ResourcePool.h"
 #include "shell/MainWindow.h"
 
 #include <QDateTime>
 #include <QDir>
+#include <QFutureWatcher>
 #include <QHostAddress>
 #include <QLabel>
 #include <QSysInfo>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace accel::ui {
 
@@ -30,6 +33,10 @@ ConsoleRuntime::ConsoleRuntime(Options options, QObject *parent)
 
 ConsoleRuntime::~ConsoleRuntime()
 {
+    // The profile query reads the metrics store from another thread: let it finish first.
+    if (m_profileLoad) {
+        m_profileLoad->waitForFinished();
+    }
     // Stop the hosts before the server they talk to, and the worker before its coordinator.
     if (m_pool) {
         m_pool->stop();
@@ -90,6 +97,24 @@ void ConsoleRuntime::startPool(MainWindow *window)
     connect(m_poolPanels, &PoolPanels::hostCountChanged, window, &MainWindow::setHostCount);
     connect(m_pool, &ResourcePool::hostsUpdated, this, &ConsoleRuntime::recordPoolMetrics);
     m_pool->start();
+    loadSelectionProfiles();
+}
+
+void ConsoleRuntime::loadSelectionProfiles()
+{
+    if (!m_metrics || !m_pool) {
+        return;
+    }
+    // Measured stage latencies decide which browser kind serves which model family once the
+    // history is confident (BrowserProfiles); the query blocks, so it runs off the GUI thread.
+    auto *watcher = new QFutureWatcher<BrowserProfiles>(this);
+    m_profileLoad = watcher;
+    connect(watcher, &QFutureWatcher<BrowserProfiles>::finished, this, [this, watcher] {
+        m_pool->selector().setPolicy(std::make_shared<ProfileSelectionPolicy>(watcher->result()));
+    });
+    MetricsStore *store = m_metrics;
+    watcher->setFuture(QtConcurrent::run(
+        [store] { return BrowserProfiles::fromStore(store, QStringLiteral("sharding.stage_latency"), {}); }));
 }
 
 void ConsoleRuntime::recordPoolMetrics()

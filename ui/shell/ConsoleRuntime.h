@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QFutureWatcher>
 #include <QObject>
 #include <QString>
 #include <QUrl>
@@ -56,6 +57,7 @@ private:
     void startPool(MainWindow *window);
     void startCluster(MainWindow *window);
     void recordPoolMetrics();
+    void loadSelectionProfiles();
     void fail(MainWindow *window, const QString &what);
 
     Options m_options;
@@ -68,6 +70,7 @@ private:
     Coordinator *m_coordinator = nullptr;
     CoordinatorServer *m_coordinatorServer = nullptr;
     Worker *m_worker = nullptr;
+    QFutureWatcherBase *m_profileLoad = nullptr;
     QUrl m_coordinatorUrl;
     QString m_tokenFile;
 };
