@@ -68,7 +68,8 @@ QSize CircuitTimelineWidget::sizeHint() const
 
 QSize CircuitTimelineWidget::minimumSizeHint() const
 {
-    return {320, kLegendHeight + kAxisHeight + kBandHeight + 8};
+    // Every band stays visible: the splitter may not squeeze the timeline below its bands.
+    return {320, sizeHint().height()};
 }
 
 qint64 CircuitTimelineWidget::nowMs() const
