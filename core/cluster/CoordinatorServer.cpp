@@ -56,7 +56,9 @@ CoordinatorServer::CoordinatorServer(Coordinator *coordinator, const QByteArray 
 CoordinatorServer::~CoordinatorServer()
 {
     for (auto it = m_workers.begin(); it != m_workers.end(); ++it) {
-        m_coordinator->linkClosed(it.value()->id);
+        if (m_coordinator) {
+            m_coordinator->linkClosed(it.value()->id);
+        }
         delete it.value();
     }
 }
@@ -185,7 +187,9 @@ void CoordinatorServer::acceptWebSocket()
         connect(socket, &QWebSocket::disconnected, this, [this, socket] {
             SocketLink *l = m_workers.take(socket);
             if (l) {
-                m_coordinator->linkClosed(l->id);
+                if (m_coordinator) {
+                    m_coordinator->linkClosed(l->id);
+                }
                 delete l;
             }
             socket->deleteLater();

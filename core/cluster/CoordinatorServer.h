@@ -41,7 +41,7 @@ private:
     void acceptWebSocket();
     void broadcast(const QJsonObject &event);
 
-    Coordinator *m_coordinator;
+    QPointer<Coordinator> m_coordinator; ///< not owned; may die first when both share a parent
     QByteArray m_token;
     QHash<QWebSocket *, SocketLink *> m_workers;
     QList<QPointer<QWebSocket>> m_eventSockets;

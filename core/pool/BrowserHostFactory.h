@@ -8,7 +8,6 @@
 
 namespace accel {
 
-
 /// A host that is an external browser started by BrowserLauncher (own temp profile, own process
 /// group). Reports the browser's exit — crash, kill -9, normal exit — through exited().
 class BrowserHostInstance : public HostInstance

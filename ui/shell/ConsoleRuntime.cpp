@@ -44,6 +44,11 @@ ConsoleRuntime::~ConsoleRuntime()
     if (m_worker) {
         m_worker->stop();
     }
+    // Children die in creation order; the cluster objects must go in reverse dependency order.
+    delete m_worker;
+    delete m_coordinatorServer;
+    delete m_coordinator;
+    delete m_clusterStore;
 }
 
 void ConsoleRuntime::fail(MainWindow *window, const QString &what)
