@@ -13,6 +13,7 @@
 #include <QMessageBox>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTimer>
 
 namespace accel::ui {
 
@@ -107,10 +108,15 @@ void MainWindow::createDocks()
     QDockWidget *tests = make(Panel::Tests, Qt::BottomDockWidgetArea);
     tabifyDockWidget(shards, history);
     tabifyDockWidget(cluster, tests);
-    shards->raise();
+    history->raise();
     cluster->raise();
-    resizeDocks({hosts, shards}, {380, 420}, Qt::Horizontal);
-    resizeDocks({cluster}, {240}, Qt::Vertical);
+    // Dock sizes only take once the window is laid out; a saved layout (restoreLayout) wins.
+    QTimer::singleShot(0, this, [this, hosts, history, cluster] {
+        if (!m_layoutRestored) {
+            resizeDocks({hosts, history}, {width() * 3 / 10, width() * 3 / 10}, Qt::Horizontal);
+            resizeDocks({cluster}, {height() / 4}, Qt::Vertical);
+        }
+    });
 }
 
 void MainWindow::createMenus()
@@ -200,7 +206,7 @@ void MainWindow::restoreLayout()
 {
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_layoutRestored = restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
 }
 
 void MainWindow::saveLayout() const

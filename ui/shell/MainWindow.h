@@ -51,6 +51,7 @@ private:
     QHash<Panel, QDockWidget *> m_docks;
     QByteArray m_defaultState;
     QLabel *m_permanentStatus = nullptr;
+    bool m_layoutRestored = false;
 };
 
 } // namespace accel::ui
