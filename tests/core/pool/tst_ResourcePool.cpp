@@ -302,7 +302,7 @@ private slots:
         // 20 failures recorded in a burst reach views as at most one update per tick.
         const QString id = f.pool->hosts().first().id;
         for (int i = 0; i < 20; ++i) {
-            f.pool->recordFailure(id, ErrorCategory::Model, 1000);
+            f.pool->recordFailure(id, ErrorCategory::Timeout, 1000); // counts: the host info must change
         }
         QVERIFY(updates.count() == 0);
         f.pool->tick();
