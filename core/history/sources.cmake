@@ -9,6 +9,7 @@ target_sources(accel_core PRIVATE
   history/AnomalyDetector.h history/AnomalyDetector.cpp
   history/Forecaster.h history/Forecaster.cpp
   history/SeriesAnalysis.h history/SeriesAnalysis.cpp
+  history/RegressionGate.h history/RegressionGate.cpp
   history/SyntheticSeries.h history/SyntheticSeries.cpp
   history/MetricSample.h
   history/SeriesAnalysisModel.h history/SeriesAnalysisModel.cpp

@@ -1,12 +1,16 @@
 // `accelctl analyze SERIES.csv`: every history detector over one series (see core/history).
 #include "../CommandRegistry.h"
 
+#include "history/RegressionGate.h"
 #include "history/SeriesAnalysis.h"
 #include "history/SeriesCsvReader.h"
 
 #include <QFile>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QTextStream>
+
+#include <optional>
 
 namespace {
 
@@ -14,12 +18,16 @@ void printUsage(QTextStream &out)
 {
     out << "usage: accelctl analyze SERIES.csv [--metric-direction lower|higher] [--json]\n"
            "                        [--significance permutation|ttest] [--min-change FRACTION]\n"
-           "                        [--horizon N] [--fail-on-regression]\n\n"
+           "                        [--horizon N] [--fail-on-regression]\n"
+           "                        [--baseline BASE.csv [--threshold FRACTION] [--alpha P]]\n\n"
            "SERIES.csv holds 'timestamp,value' rows or one value per row (header optional; '-' reads\n"
            "stdin). Timestamps: ISO 8601 or epoch seconds/milliseconds. Prints the trend (Theil-Sen,\n"
            "Mann-Kendall), change points (E-Divisive means; index = first point after the change),\n"
            "anomalies (robust z-score, EWMA) and a Holt forecast. Exit code 0, or 2 on bad usage or\n"
-           "input; with --fail-on-regression, 1 when the last change point is a regression.\n";
+           "input; with --fail-on-regression, 1 when the last change point is a regression.\n"
+           "--baseline compares the series with a baseline run of the same hardware and browser\n"
+           "version (medians, Mann-Whitney U; default threshold 0.05, alpha 0.01) and prints a\n"
+           "verdict; with --fail-on-regression a 'regressed' verdict also exits 1.\n";
 }
 
 int runAnalyze(const QStringList &args)
@@ -30,6 +38,8 @@ int runAnalyze(const QStringList &args)
     bool json = false;
     bool failOnRegression = false;
     QString path;
+    QString baselinePath;
+    accel::RegressionGate::Options gate;
     for (int i = 0; i < args.size(); ++i) {
         const QString &a = args[i];
         auto value = [&](QString *target) {
@@ -81,6 +91,21 @@ int runAnalyze(const QStringList &args)
                 return 2;
             }
             options.changePoints.minRelativeMagnitude = f;
+        } else if (a == QLatin1String("--baseline")) {
+            if (!value(&baselinePath)) {
+                return 2;
+            }
+        } else if (a == QLatin1String("--threshold") || a == QLatin1String("--alpha")) {
+            if (!value(&v)) {
+                return 2;
+            }
+            bool ok = false;
+            const double f = v.toDouble(&ok);
+            if (!ok || !(f >= 0.0 && f <= 1.0)) {
+                err << "accelctl analyze: " << a << " needs a number in 0..1\n";
+                return 2;
+            }
+            (a == QLatin1String("--alpha") ? gate.alpha : gate.thresholdRelative) = f;
         } else if (a == QLatin1String("--horizon")) {
             if (!value(&v)) {
                 return 2;
@@ -123,17 +148,37 @@ int runAnalyze(const QStringList &args)
             << input.error << '\n';
         return 2;
     }
+    std::optional<accel::RegressionGate::Result> verdict;
+    if (!baselinePath.isEmpty()) {
+        const accel::SeriesCsvReader::Result base = accel::SeriesCsvReader::readFile(baselinePath);
+        if (!base.ok) {
+            err << "accelctl analyze: " << baselinePath << ": " << base.error << '\n';
+            return 2;
+        }
+        gate.direction = options.direction;
+        verdict = accel::RegressionGate::judge(base.series.values, input.series.values, gate);
+    }
     const accel::SeriesAnalysis::Report report = accel::SeriesAnalysis::run(input.series, options);
     if (json) {
-        out << QJsonDocument(accel::SeriesAnalysis::toJson(report, input.series))
-                   .toJson(QJsonDocument::Indented);
+        QJsonObject doc = accel::SeriesAnalysis::toJson(report, input.series);
+        if (verdict) {
+            doc.insert(QStringLiteral("baseline"), accel::RegressionGate::toJson(*verdict));
+        }
+        out << QJsonDocument(doc).toJson(QJsonDocument::Indented);
     } else {
         out << accel::SeriesAnalysis::toText(report, input.series);
+        if (verdict) {
+            out << "baseline verdict: " << accel::RegressionGate::toString(verdict->verdict) << " ("
+                << verdict->reason << ")\n";
+        }
     }
     const auto &changes = report.changePoints.changes;
     if (failOnRegression && !changes.empty() &&
         accel::SeriesAnalysis::isRegression(options.direction, changes.back().beforeMean,
                                             changes.back().afterMean)) {
+        return 1;
+    }
+    if (failOnRegression && verdict && verdict->verdict == accel::RegressionGate::Verdict::Regressed) {
         return 1;
     }
     return 0;

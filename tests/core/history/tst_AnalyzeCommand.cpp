@@ -109,6 +109,46 @@ private Q_SLOTS:
                  QStringLiteral("welch-t-test"));
     }
 
+    void baselineVerdictGatesCi_data()
+    {
+        QTest::addColumn<double>("candidateCenter");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("verdict");
+        QTest::newRow("regressed") << 112.0 << 1 << QStringLiteral("regressed");
+        QTest::newRow("unchanged") << 100.0 << 0 << QStringLiteral("unchanged");
+        QTest::newRow("improved") << 88.0 << 0 << QStringLiteral("improved");
+    }
+
+    void baselineVerdictGatesCi()
+    {
+        QFETCH(double, candidateCenter);
+        QFETCH(int, exitCode);
+        QFETCH(QString, verdict);
+        QByteArray base;
+        QByteArray cand;
+        for (int i = 0; i < 30; ++i) {
+            const double wobble = ((i * 7) % 11 - 5) * 0.3;
+            base += QByteArray::number(100.0 + wobble) + '\n';
+            cand += QByteArray::number(candidateCenter + wobble) + '\n';
+        }
+        const QString basePath = write(QStringLiteral("base.csv"), base);
+        const QString candPath = write(QStringLiteral("cand.csv"), cand);
+        QByteArray out;
+        QByteArray err;
+        QCOMPARE(run({QStringLiteral("analyze"), candPath, QStringLiteral("--baseline"), basePath,
+                      QStringLiteral("--fail-on-regression"), QStringLiteral("--json")},
+                     &out, &err),
+                 exitCode);
+        const QJsonObject doc = QJsonDocument::fromJson(out).object();
+        QCOMPARE(doc.value(QStringLiteral("baseline")).toObject().value(QStringLiteral("verdict")).toString(),
+                 verdict);
+        // A bad threshold is a usage error.
+        QCOMPARE(run({QStringLiteral("analyze"), candPath, QStringLiteral("--baseline"), basePath,
+                      QStringLiteral("--threshold"), QStringLiteral("7")},
+                     &out, &err),
+                 2);
+    }
+
     void tooShortSaysSo()
     {
         const QString path = write(QStringLiteral("short.csv"), "1\n2\n3\n");
