@@ -37,7 +37,7 @@ QList<MetricDefinition> buildCatalogue()
         {QStringLiteral("pool.breaker_open_count"), QStringLiteral("events"), D::LowerIsBetter,
          QStringLiteral("pool"), QStringLiteral("Circuit breaker openings per interval")},
         {QStringLiteral("pool.health_score"), QStringLiteral("score"), D::HigherIsBetter,
-         QStringLiteral("pool"), QStringLiteral("Host health score (0..1)")},
+         QStringLiteral("pool"), QStringLiteral("Host health score (0..100, HealthScorer)")},
         {QStringLiteral("pool.error_rate"), QStringLiteral("ratio"), D::LowerIsBetter, QStringLiteral("pool"),
          QStringLiteral("Failed requests / all requests")},
         {QStringLiteral("pool.recovery_time"), QStringLiteral("ms"), D::LowerIsBetter, QStringLiteral("pool"),

@@ -41,8 +41,8 @@ struct PoolConfig
     qint64 restartWindowMs = 600'000;      ///< > 0
     qint64 updateIntervalMs = 100;         ///< throttle of model/chart updates (10 Hz), 10..5000
     qint64 historyMs = 600'000;            ///< chart history kept, 1'000..86'400'000
-    /// Per-host breaker. Default: BreakerConfig defaults plus consecutiveFailureThreshold 3, which
-    /// the pool uses to trip a breaker when its host is lost (see ResourcePool).
+    /// Per-host breaker. Default: BreakerConfig defaults plus consecutiveFailureThreshold 3 (three
+    /// failed calls in a row open it). A lost host opens its breaker at once (CircuitBreaker::tripNow).
     BreakerConfig breaker = defaultBreaker();
 
     static QMap<HostKind, KindLimits> defaultLimits();

@@ -624,27 +624,13 @@ void ResourcePool::markLost(Entry &e, ErrorCategory category, const QString &det
     e.lastError = detail;
     e.lostAtMs = now;
     (category == ErrorCategory::BrowserCrashed ? e.crashTimesMs : e.reconnectTimesMs).push_back(now);
-    // A lost host is a hard failure: a probe in flight failed, and the host is gone. The breaker
-    // has no "trip now" call, so the loss is recorded as enough consecutive counted failures to
-    // meet consecutiveFailureThreshold (the FleetGuard may still veto the trip); without that
-    // threshold configured the host is isolated instead.
+    // A lost host is a hard failure: the breaker opens at once (the FleetGuard may still veto it).
     if (e.probeRequest != 0) {
         e.probeRequest = 0;
     }
-    const BreakerState before = e.breaker->state();
-    if (before == BreakerState::Closed || before == BreakerState::HalfOpen ||
-        before == BreakerState::MetricsOnly) {
-        const int n = m_config.breaker.consecutiveFailureThreshold;
-        m_lossContext = QStringLiteral("host lost: %1").arg(detail);
-        if (n > 0) {
-            for (int i = 0; i < n && e.breaker->peekState() == before; ++i) {
-                e.breaker->recordFailure(category, 0);
-            }
-        } else {
-            e.breaker->forceOpen(QStringLiteral("host lost: %1").arg(detail));
-        }
-        m_lossContext.clear();
-    }
+    m_lossContext = QStringLiteral("host lost: %1").arg(detail);
+    e.breaker->tripNow(category, detail);
+    m_lossContext.clear();
     if (e.session) {
         HostSession *s = e.session;
         e.session = nullptr;

@@ -64,6 +64,8 @@ QString toString(BreakerReason reason)
         return QStringLiteral("tripSuppressed");
     case BreakerReason::Operator:
         return QStringLiteral("operator");
+    case BreakerReason::HardFailure:
+        return QStringLiteral("hardFailure");
     }
     return QStringLiteral("unknown(%1)").arg(int(reason));
 }

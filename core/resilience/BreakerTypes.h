@@ -49,6 +49,7 @@ enum class BreakerReason : quint8 {
     HalfOpenMaxWait,     ///< HalfOpen -> Open: probes did not decide in time
     TripSuppressed,      ///< a trip was vetoed by the TripGate (FleetGuard)
     Operator,            ///< forceOpen / disable / setMetricsOnly / reset
+    HardFailure,         ///< trip: tripNow() — the host is gone (crash, lost transport)
 };
 
 /// What a BreakerEvent reports (also spelled BreakerEvent::Kind).

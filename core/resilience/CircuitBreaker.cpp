@@ -156,6 +156,42 @@ void CircuitBreaker::recordFailure(ErrorCategory category, qint64 durationNs)
     onOutcome(now, true, slow);
 }
 
+void CircuitBreaker::tripNow(ErrorCategory category, const QString &reason)
+{
+    const BreakerState before = state(); // applies a due Open -> HalfOpen first
+    if (before == BreakerState::Disabled || before == BreakerState::Open ||
+        before == BreakerState::ForcedOpen) {
+        return;
+    }
+    const int index = int(category) - 1;
+    if (index < 0 || index >= kErrorCategoryCount) {
+        qCWarning(lcResilience) << "breaker" << m_name << ": tripNow with invalid category" << int(category);
+        return;
+    }
+    ++m_byCategory[size_t(index)];
+    if (!m_config.countedCategories.contains(category)) {
+        ++m_ignored;
+        return;
+    }
+    ++m_failures;
+    const qint64 nowNs = m_clock->nowNs();
+    const QString text = QStringLiteral("hard failure (%1): %2").arg(toString(category), reason);
+    if (before == BreakerState::MetricsOnly) {
+        emitEvent(nowNs, BreakerEvent::Kind::ThresholdExceeded, before, before, BreakerReason::HardFailure,
+                  QStringLiteral("metrics-only, would open: ") + text);
+        return;
+    }
+    if (before == BreakerState::Closed && m_gate) {
+        QString whyNot;
+        if (!m_gate->mayOpen(*this, &whyNot)) {
+            emitEvent(nowNs, BreakerEvent::Kind::TripSuppressed, before, before,
+                      BreakerReason::TripSuppressed, text + QStringLiteral("; kept closed: ") + whyNot);
+            return;
+        }
+    }
+    trip(nowNs, BreakerReason::HardFailure, text);
+}
+
 void CircuitBreaker::onOutcome(qint64 nowNs, bool failed, bool slow)
 {
     switch (m_state) {

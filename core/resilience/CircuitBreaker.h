@@ -50,6 +50,11 @@ public:
     void recordSuccess(qint64 durationNs);
     /// The call failed; only categories in config().countedCategories judge the host.
     void recordFailure(ErrorCategory category, qint64 durationNs);
+    /// A failure that needs no statistics: the host is gone (browser crashed, transport lost).
+    /// Counts one failure of `category` and opens at once from Closed (unless the TripGate vetoes
+    /// it) or HalfOpen; in MetricsOnly it only reports ThresholdExceeded. No effect when Open,
+    /// ForcedOpen or Disabled, or for a category that is not counted.
+    void tripNow(ErrorCategory category, const QString &reason);
 
     /// Current state, after applying any time-driven transition that is due.
     BreakerState state();

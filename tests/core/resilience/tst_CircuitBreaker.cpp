@@ -113,6 +113,56 @@ class tst_CircuitBreaker : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void hardFailureOpensAtOnce()
+    {
+        // Closed: one hard failure opens, whatever the window says; counted once in the totals.
+        Harness h(testConfig());
+        h.successes(5);
+        h.breaker.tripNow(ErrorCategory::BrowserCrashed, QStringLiteral("renderer gone"));
+        QCOMPARE(h.breaker.state(), BreakerState::Open);
+        QCOMPARE(h.transitions().last().reason, BreakerReason::HardFailure);
+        QVERIFY(h.transitions().last().reasonText.contains(QStringLiteral("renderer gone")));
+        QCOMPARE(h.breaker.snapshot().totalFailures, quint64(1));
+        // Open: nothing more happens.
+        h.breaker.tripNow(ErrorCategory::BrowserCrashed, QStringLiteral("again"));
+        QCOMPARE(h.transitions().size(), 1);
+        // HalfOpen: back to Open with a longer open period.
+        h.waitOpen();
+        QCOMPARE(h.breaker.state(), BreakerState::HalfOpen);
+        const qint64 firstOpenMs = 1000;
+        h.breaker.tripNow(ErrorCategory::ConnectionLost, QStringLiteral("socket closed"));
+        QCOMPARE(h.breaker.state(), BreakerState::Open);
+        QVERIFY(h.breaker.snapshot().openRemainingMs > firstOpenMs);
+    }
+
+    void hardFailureRespectsOperatorStatesAndGate()
+    {
+        Harness isolated(testConfig());
+        isolated.breaker.forceOpen(QStringLiteral("operator"));
+        isolated.breaker.tripNow(ErrorCategory::BrowserCrashed, QStringLiteral("x"));
+        QCOMPARE(isolated.breaker.state(), BreakerState::ForcedOpen);
+
+        Harness metrics(testConfig());
+        metrics.breaker.setMetricsOnly(true);
+        metrics.breaker.tripNow(ErrorCategory::BrowserCrashed, QStringLiteral("x"));
+        QCOMPARE(metrics.breaker.state(), BreakerState::MetricsOnly);
+        QCOMPARE(metrics.events.last().kind, BreakerEvent::Kind::ThresholdExceeded);
+
+        Harness vetoed(testConfig());
+        VetoGate gate;
+        vetoed.breaker.setTripGate(&gate);
+        vetoed.breaker.tripNow(ErrorCategory::BrowserCrashed, QStringLiteral("x"));
+        QCOMPARE(vetoed.breaker.state(), BreakerState::Closed);
+        QCOMPARE(gate.asked, 1);
+        QCOMPARE(vetoed.events.last().kind, BreakerEvent::Kind::TripSuppressed);
+        vetoed.breaker.setTripGate(nullptr);
+
+        // A category that does not count (model errors) never opens.
+        Harness model(testConfig());
+        model.breaker.tripNow(ErrorCategory::Model, QStringLiteral("bad weights"));
+        QCOMPARE(model.breaker.state(), BreakerState::Closed);
+    }
+
     void initTestCase()
     {
         // Transitions are logged at info level; the random walks make thousands. Events are
