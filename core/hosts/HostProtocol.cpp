@@ -19,7 +19,7 @@ struct TypeName
     const char *name;
 };
 
-constexpr std::array<TypeName, 10> kTypeNames{{
+constexpr std::array<TypeName, 13> kTypeNames{{
     {MessageType::Hello, "hello"},
     {MessageType::Welcome, "welcome"},
     {MessageType::Heartbeat, "heartbeat"},
@@ -30,6 +30,9 @@ constexpr std::array<TypeName, 10> kTypeNames{{
     {MessageType::Error, "error"},
     {MessageType::Metrics, "metrics"},
     {MessageType::Goodbye, "goodbye"},
+    {MessageType::Model, "model"},
+    {MessageType::ModelReady, "modelReady"},
+    {MessageType::ModelMissing, "modelMissing"},
 }};
 
 Error fail(ErrorCode code, QString detail)
@@ -187,7 +190,40 @@ std::optional<Error> validateFields(MessageType type, const QJsonObject &o)
             o.value(QLatin1String("firstLayer")).toDouble()) {
             return fail(ErrorCode::WrongType, QStringLiteral("'lastLayer' must not be below 'firstLayer'"));
         }
+        if (o.contains(QLatin1String("embed")) && !o.value(QLatin1String("embed")).isBool()) {
+            return fail(ErrorCode::WrongType, QStringLiteral("field 'embed' must be a boolean"));
+        }
         return std::nullopt;
+    case MessageType::Model:
+        if ((e = requireRequestId(o)) || (e = requireString(o, "name", 256)) ||
+            (e = requireObject(o, "config")) || (e = requireArray(o, "tensors"))) {
+            return e;
+        }
+        for (const QJsonValue &t : o.value(QLatin1String("tensors")).toArray()) {
+            if (!t.isObject() || !t.toObject().value(QLatin1String("name")).isString() ||
+                !t.toObject().value(QLatin1String("chunks")).isArray()) {
+                return fail(ErrorCode::WrongType,
+                            QStringLiteral("each tensor needs 'name' and 'chunks' (a tensor manifest)"));
+            }
+        }
+        return std::nullopt;
+    case MessageType::ModelReady:
+        if ((e = requireRequestId(o)) || (e = requireString(o, "name", 256)) ||
+            (e = requireString(o, "backend", 64))) {
+            return e;
+        }
+        return std::nullopt;
+    case MessageType::ModelMissing: {
+        if ((e = requireRequestId(o)) || (e = requireArray(o, "chunks"))) {
+            return e;
+        }
+        for (const QJsonValue &c : o.value(QLatin1String("chunks")).toArray()) {
+            if (!isSha256Hex(c.toString())) {
+                return fail(ErrorCode::WrongType, QStringLiteral("'chunks' must list sha256 hex strings"));
+            }
+        }
+        return std::nullopt;
+    }
     case MessageType::Cancel:
         return requireRequestId(o);
     case MessageType::Error:

@@ -42,16 +42,19 @@ inline constexpr int BadOrigin = 4403;
 } // namespace closecode
 
 enum class MessageType {
-    Hello = 1, // host -> app: first message, carries capabilities
-    Welcome,   // app -> host: session accepted, heartbeat interval, frame limit
-    Heartbeat, // host -> app
-    Load,      // app -> host: content-addressed weight chunks follow as WeightChunk frames
-    Loaded,    // host -> app: chunks verified and cached
-    Run,       // app -> host: layer range; Activation frames follow
-    Cancel,    // app -> host
-    Error,     // both directions
-    Metrics,   // host -> app
-    Goodbye,   // both directions
+    Hello = 1,    // host -> app: first message, carries capabilities
+    Welcome,      // app -> host: session accepted, heartbeat interval, frame limit
+    Heartbeat,    // host -> app
+    Load,         // app -> host: content-addressed weight chunks follow as WeightChunk frames
+    Loaded,       // host -> app: chunks verified and cached
+    Run,          // app -> host: layer range; Activation frames follow
+    Cancel,       // app -> host
+    Error,        // both directions
+    Metrics,      // host -> app
+    Goodbye,      // both directions
+    Model,        // app -> host: deploy a model's layer range from cached chunks (tensor manifests)
+    ModelReady,   // host -> app: the model's tensors are loaded on a compute backend
+    ModelMissing, // host -> app: chunks the page lacks for a `model` request (send `load`, retry)
 };
 
 enum class FrameKind : quint8 {

@@ -92,7 +92,8 @@ bool HostSession::sendFrame(const TensorFrame &frame)
     return true;
 }
 
-quint64 HostSession::sendRun(const QString &model, int firstLayer, int lastLayer, const TensorFrame &input)
+quint64 HostSession::sendRun(const QString &model, int firstLayer, int lastLayer, const TensorFrame &input,
+                             bool embed)
 {
     if (m_state != State::Ready || firstLayer < 0 || lastLayer < firstLayer) {
         return 0;
@@ -107,9 +108,31 @@ quint64 HostSession::sendRun(const QString &model, int firstLayer, int lastLayer
     sendText(encodeControl(MessageType::Run, {{QStringLiteral("id"), double(frame.requestId)},
                                               {QStringLiteral("model"), model},
                                               {QStringLiteral("firstLayer"), firstLayer},
-                                              {QStringLiteral("lastLayer"), lastLayer}}));
+                                              {QStringLiteral("lastLayer"), lastLayer},
+                                              {QStringLiteral("embed"), embed}}));
     sendFrame(frame);
     return frame.requestId;
+}
+
+quint64 HostSession::sendModel(const QString &name, const QJsonObject &config, const QJsonArray &tensors,
+                               const QString &backend)
+{
+    if (m_state != State::Ready || name.isEmpty()) {
+        return 0;
+    }
+    const quint64 id = nextRequestId();
+    const QByteArray text = encodeControl(MessageType::Model, {{QStringLiteral("id"), double(id)},
+                                                               {QStringLiteral("name"), name},
+                                                               {QStringLiteral("config"), config},
+                                                               {QStringLiteral("tensors"), tensors},
+                                                               {QStringLiteral("backend"), backend}});
+    if (text.size() > m_config.limits.maxControlBytes) {
+        qCWarning(lcHosts).noquote() << "model message for" << name << "is" << text.size()
+                                     << "bytes, over the control limit";
+        return 0;
+    }
+    sendText(text);
+    return id;
 }
 
 quint64 HostSession::sendLoad(const QList<QByteArray> &chunks)
@@ -291,6 +314,17 @@ void HostSession::handleControl(const ControlMessage &message)
         Q_EMIT loaded(quint64(o.value(QLatin1String("id")).toDouble()), hashes);
         return;
     }
+    case MessageType::ModelReady:
+        Q_EMIT modelReady(quint64(o.value(QLatin1String("id")).toDouble()), o);
+        return;
+    case MessageType::ModelMissing: {
+        QStringList hashes;
+        for (const QJsonValue &v : o.value(QLatin1String("chunks")).toArray()) {
+            hashes.append(v.toString());
+        }
+        Q_EMIT modelMissing(quint64(o.value(QLatin1String("id")).toDouble()), hashes);
+        return;
+    }
     case MessageType::Error:
         Q_EMIT hostError(quint64(o.value(QLatin1String("id")).toDouble()),
                          o.value(QLatin1String("code")).toString(),
@@ -306,6 +340,7 @@ void HostSession::handleControl(const ControlMessage &message)
     case MessageType::Load:
     case MessageType::Run:
     case MessageType::Cancel:
+    case MessageType::Model:
         protocolError(
             ErrorCode::UnknownType,
             QStringLiteral("'%1' is sent by the app, not by hosts").arg(messageTypeName(message.type)));

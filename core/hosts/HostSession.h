@@ -4,6 +4,7 @@
 #include "hosts/HostKind.h"
 #include "hosts/HostProtocol.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QObject>
 #include <QStringList>
@@ -75,7 +76,14 @@ public:
 
     /// Sends `run` for layers [firstLayer, lastLayer] of `model` followed by `input` as an
     /// Activation frame. Returns the request id, or 0 when not Ready or the frame is invalid.
-    quint64 sendRun(const QString &model, int firstLayer, int lastLayer, const hostproto::TensorFrame &input);
+    /// With `embed`, `input` is an I32 tensor of token ids that the page embeds before the layers.
+    quint64 sendRun(const QString &model, int firstLayer, int lastLayer, const hostproto::TensorFrame &input,
+                    bool embed = false);
+    /// Sends `model`: deploy tensors (manifests from ContentStore, JSON) of `name` with its runtime
+    /// `config` on `backend` ("auto": the page measures its backends and picks the fastest). The page
+    /// answers `modelReady` or `modelMissing` (chunks to `sendLoad` first). 0 when not Ready.
+    quint64 sendModel(const QString &name, const QJsonObject &config, const QJsonArray &tensors,
+                      const QString &backend = QStringLiteral("auto"));
     /// Sends `load` listing the chunks by SHA-256, then each chunk as a WeightChunk frame.
     /// The page verifies each hash and answers `loaded` (signal `loaded`) or an error.
     quint64 sendLoad(const QList<QByteArray> &chunks);
@@ -93,6 +101,9 @@ Q_SIGNALS:
     void heartbeatReceived(quint64 seq);
     void resultReceived(quint64 requestId, const accel::hostproto::TensorFrame &frame);
     void loaded(quint64 requestId, const QStringList &sha256);
+    /// `info`: the whole modelReady message (name, backend, memory, probe, loadMs).
+    void modelReady(quint64 requestId, const QJsonObject &info);
+    void modelMissing(quint64 requestId, const QStringList &sha256);
     /// requestId 0: a page-level error (uncaught exception, WebGPU device lost, ...).
     void hostError(quint64 requestId, const QString &code, const QString &message);
     void metricsReceived(const QJsonObject &values);

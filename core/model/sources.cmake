@@ -19,4 +19,5 @@ target_sources(accel_core PRIVATE
   model/KernelCheckBrowser.h model/KernelCheckBrowser.cpp
   model/KernelBenchmark.h model/KernelBenchmark.cpp
   model/ContentStore.h model/ContentStore.cpp
+  model/HostModelClient.h model/HostModelClient.cpp
 )

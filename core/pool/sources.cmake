@@ -10,4 +10,5 @@ target_sources(accel_core PRIVATE
   pool/HealthHistoryModel.h pool/HealthHistoryModel.cpp
   pool/BreakerTimelineModel.h pool/BreakerTimelineModel.cpp
   pool/BrowserHostFactory.h pool/BrowserHostFactory.cpp
+  pool/EmbeddedProcessHostFactory.h pool/EmbeddedProcessHostFactory.cpp
 )

@@ -1,6 +1,6 @@
 // Runtime host page: connects to the app's RuntimeServer, says hello with its capabilities,
-// heartbeats, serves load/run/cancel/echo requests and reconnects with backoff when the app
-// restarts. Protocol: docs/host-protocol.md.
+// heartbeats, serves load/model/run/cancel/echo requests and reconnects with backoff when the app
+// restarts. Protocol: docs/host-protocol.md; compute: compute/index.js (docs/compute-runtime.md).
 import { control, decodeControl, decodeFrame, encodeFrame, echoReply, FrameKind, ProtocolError } from './protocol.js';
 import { detectCapabilities } from './capabilities.js';
 
@@ -28,12 +28,18 @@ const state = {
   startedAt: performance.now(),
 };
 
-const chunkCache = new Map();   // sha256 hex -> Uint8Array
+const chunkCache = new Map();   // sha256 hex -> Uint8Array (chunks not yet in Cache Storage)
+const persisted = new Set();    // sha256 hex of chunks stored in Cache Storage (survive reloads)
 const loads = new Map();        // request id -> { expected: [{sha256,sizeBytes}], next, chain }
 const pendingRuns = new Map();  // request id -> run message (waiting for its Activation frame)
 const refusedRuns = new Set();  // run ids already answered with an error: their frames are dropped
+const models = new Map();       // model name -> { backend, config, tensors: Set }
 let capabilitiesPromise = null;
-let backendPromise = null;
+let computePromise = null;      // the compute module (compute/index.js) or {error}
+let storePromise = null;        // ChunkCache (Cache Storage) or null where unavailable
+let probePromise = null;        // the measured backend choice for 'auto'
+let modelChain = Promise.resolve(); // model deployments run one at a time
+let runChain = Promise.resolve();   // runs execute one at a time, in arrival order
 
 function setStatus(text) {
   const el = document.getElementById('state');
@@ -100,29 +106,74 @@ async function capabilities() {
   return capabilitiesPromise;
 }
 
-// The compute kernels live in ./compute/ (another module). Loaded on first use; when absent the
-// page answers run requests with an 'unsupported' error instead of inventing results.
-async function backend() {
-  if (!backendPromise) {
-    backendPromise = (async () => {
-      const env = await capabilities();
-      let module;
-      try {
-        module = await import('./compute/backend.js');
-      } catch (e) {
-        return { error: `no compute backend in this runtime (compute/backend.js: ${e && e.message ? e.message : e})` };
+// The compute runtime (./compute/index.js) is loaded on first use. If it cannot load, every
+// model/run request is answered with error 'unsupported' and the reason: never an invented result.
+function compute() {
+  if (!computePromise) {
+    computePromise = import('./compute/index.js').then(
+      (module) => ({ module }),
+      (e) => ({ error: `the compute runtime did not load (compute/index.js: ${e && e.message ? e.message : e})` }));
+  }
+  return computePromise;
+}
+
+function chunkStore() {
+  if (!storePromise) {
+    storePromise = import('./compute/chunk-cache.js')
+      .then(async ({ ChunkCache }) => {
+        const store = await ChunkCache.open();
+        for (const hash of await store.inventory()) persisted.add(hash);
+        return store;
+      })
+      .catch((e) => {
+        console.warn('weight chunks stay in memory only:', e && e.message ? e.message : e);
+        return null;
+      });
+  }
+  return storePromise;
+}
+
+async function chunkBytes(hash) {
+  const inMemory = chunkCache.get(hash);
+  if (inMemory) return inMemory;
+  if (!persisted.has(hash)) return null;
+  const store = await chunkStore();
+  const bytes = store ? await store.get(hash) : null;
+  if (!bytes) persisted.delete(hash); // evicted by the browser: the app will resend it
+  return bytes ? new Uint8Array(bytes) : null;
+}
+
+/** 'auto': every available backend times a [64, E] x [E, E] matmul; the fastest wins. */
+function pickBackend(module, hiddenSize) {
+  if (!probePromise) {
+    probePromise = (async () => {
+      const found = await module.detectBackends();
+      const timings = {};
+      const reasons = {};
+      let best = null;
+      for (const b of found) {
+        if (!b.available) {
+          reasons[b.name] = b.reason;
+          continue;
+        }
+        let engine = null;
+        try {
+          engine = await module.createBackend(b.name);
+          const size = Math.max(64, Math.min(hiddenSize, 512));
+          const ms = await engine.timeMatmul(64, size, size, 3);
+          timings[b.name] = Math.round(ms * 1000) / 1000;
+          if (!best || ms < timings[best]) best = b.name;
+        } catch (e) {
+          reasons[b.name] = e && e.message ? e.message : String(e);
+        } finally {
+          if (engine) engine.dispose();
+        }
       }
-      if (typeof module.createBackend !== 'function') {
-        return { error: 'compute/backend.js does not export createBackend()' };
-      }
-      try {
-        return { backend: await module.createBackend(env) };
-      } catch (e) {
-        return { error: `createBackend() failed: ${e && e.message ? e.message : e}` };
-      }
+      if (!best) throw new Error(`no compute backend works here: ${JSON.stringify(reasons)}`);
+      return { choice: best, timingsMs: timings, unavailable: reasons };
     })();
   }
-  return backendPromise;
+  return probePromise;
 }
 
 function startHeartbeat() {
@@ -142,7 +193,7 @@ function sendMetrics() {
     bytesIn: state.counters.bytesIn,
     bytesOut: state.counters.bytesOut,
     reconnects: state.counters.reconnects,
-    cachedChunks: chunkCache.size,
+    cachedChunks: new Set([...chunkCache.keys(), ...persisted]).size,
     cachedChunkBytes: [...chunkCache.values()].reduce((n, c) => n + c.byteLength, 0),
   };
   if (performance.memory && typeof performance.memory.usedJSHeapSize === 'number') {
@@ -179,6 +230,9 @@ function handleControl(msg) {
       }
       return;
     }
+    case 'model':
+      modelChain = modelChain.then(() => handleModel(msg));
+      return;
     case 'run':
       handleRun(msg);
       return;
@@ -200,29 +254,126 @@ function handleControl(msg) {
   }
 }
 
+async function handleModel(msg) {
+  const fail = (code, message) => sendError(code, message, msg.id);
+  const { module, error } = await compute();
+  if (error) return fail('unsupported', error);
+  const t0 = performance.now();
+  try {
+    if (!Array.isArray(msg.tensors) || typeof msg.name !== 'string' || !msg.config) {
+      return fail('wrong_type', 'model needs name, config and tensors');
+    }
+    module.checkConfig(msg.config);
+    // Every chunk must be here (memory or Cache Storage) before anything is loaded.
+    const missing = [];
+    const seen = new Set();
+    for (const t of msg.tensors) {
+      for (const c of t.chunks || []) {
+        if (seen.has(c.sha256)) continue;
+        seen.add(c.sha256);
+        if (!chunkCache.has(c.sha256) && !persisted.has(c.sha256)) missing.push(c.sha256);
+      }
+    }
+    if (missing.length) {
+      send(control('modelMissing', { id: msg.id, chunks: missing }));
+      return;
+    }
+    const tensors = {};
+    for (const t of msg.tensors) {
+      const size = Number(t.size ?? t.sizeBytes);
+      if (!Number.isSafeInteger(size) || size < 0 || !Array.isArray(t.shape)) {
+        return fail('bad_model', `tensor ${t.name}: bad size or shape`);
+      }
+      const bytes = new Uint8Array(size);
+      for (const c of t.chunks) {
+        const chunk = await chunkBytes(c.sha256);
+        if (!chunk) {
+          send(control('modelMissing', { id: msg.id, chunks: [c.sha256] }));
+          return;
+        }
+        const offset = Number(c.offset);
+        if (chunk.byteLength !== Number(c.size) || offset < 0 || offset + chunk.byteLength > size) {
+          return fail('bad_model', `tensor ${t.name}: chunk ${c.sha256} does not fit at offset ${c.offset}`);
+        }
+        bytes.set(chunk, offset);
+      }
+      tensors[t.name] = { dtype: t.dtype, shape: t.shape, data: bytes.buffer };
+    }
+    let entry = models.get(msg.name);
+    let probe = null;
+    const wanted = msg.backend && msg.backend !== 'auto' ? msg.backend : null;
+    if (!entry || (wanted && entry.backend.name !== wanted)) {
+      let name = wanted;
+      if (!name) {
+        probe = await pickBackend(module, msg.config.hiddenSize);
+        name = probe.choice;
+      }
+      if (entry) entry.backend.dispose();
+      entry = { backend: await module.createBackend(name), config: msg.config, tensors: new Set() };
+      models.set(msg.name, entry);
+    }
+    entry.config = msg.config;
+    const memory = entry.backend.loadWeights(tensors);
+    for (const name of Object.keys(tensors)) entry.tensors.add(name);
+    // Weights now live in the backend; chunks kept in Cache Storage need no second copy in memory.
+    for (const hash of seen) if (persisted.has(hash)) chunkCache.delete(hash);
+    send(control('modelReady', {
+      id: msg.id, name: msg.name, backend: entry.backend.name, memory,
+      loadMs: Math.round(performance.now() - t0), tensors: entry.tensors.size,
+      ...(probe ? { probe } : {}),
+    }));
+  } catch (e) {
+    fail('load_failed', e && e.message ? e.message : String(e));
+  }
+}
+
 async function handleRun(msg) {
-  const result = await backend();
-  if (result.error) {
+  const { error } = await compute();
+  if (error) {
     remember(refusedRuns, msg.id);
-    sendError('unsupported', result.error, msg.id);
+    sendError('unsupported', error, msg.id);
+    return;
+  }
+  if (!models.has(msg.model)) {
+    remember(refusedRuns, msg.id);
+    sendError('unknown_model', `model '${msg.model}' is not deployed on this host (send 'model' first)`, msg.id);
     return;
   }
   pendingRuns.set(msg.id, msg);
 }
 
-async function runActivation(frame) {
+function runActivation(frame) {
   const msg = pendingRuns.get(frame.requestId);
   pendingRuns.delete(frame.requestId);
-  try {
-    const { backend: engine } = await backend();
-    const out = await engine.run({
-      model: msg.model, firstLayer: msg.firstLayer, lastLayer: msg.lastLayer,
-      dtype: frame.dtype, shape: frame.shape, data: frame.payload,
-    });
-    send(encodeFrame({ kind: FrameKind.Result, requestId: frame.requestId, dtype: out.dtype, shape: out.shape, payload: out.data }));
-  } catch (e) {
-    sendError(e instanceof ProtocolError ? e.code : 'run_failed', e && e.message ? e.message : String(e), frame.requestId);
-  }
+  // Copy out of the socket's buffer now; run in order after the previous request.
+  const payload = frame.payload.slice();
+  runChain = runChain.then(async () => {
+    try {
+      const entry = models.get(msg.model);
+      if (!entry) throw new ProtocolError('unknown_model', `model '${msg.model}' was unloaded`);
+      const E = entry.config.hiddenSize;
+      let hidden;
+      let seqLen;
+      if (msg.embed) {
+        if (frame.dtype !== 4 || frame.shape.length !== 1) {
+          throw new ProtocolError('wrong_type', 'an embedding run takes an I32 [seqLen] tensor of token ids');
+        }
+        const tokens = new Int32Array(payload.buffer, payload.byteOffset, payload.byteLength / 4);
+        seqLen = tokens.length;
+        hidden = await entry.backend.embed(entry.config, tokens);
+      } else {
+        if (frame.dtype !== 1 || frame.shape.length !== 2 || frame.shape[1] !== E) {
+          throw new ProtocolError('wrong_type', `a layer run takes an F32 [seqLen, ${E}] hidden state`);
+        }
+        seqLen = frame.shape[0];
+        hidden = new Float32Array(payload.buffer, payload.byteOffset, payload.byteLength / 4);
+      }
+      const out = await entry.backend.runLayers(entry.config, [msg.firstLayer, msg.lastLayer + 1], hidden, seqLen);
+      send(encodeFrame({ kind: FrameKind.Result, requestId: frame.requestId, dtype: 1, shape: [seqLen, E], payload: out }));
+    } catch (e) {
+      sendError(e instanceof ProtocolError ? e.code : 'run_failed', e && e.message ? e.message : String(e), frame.requestId);
+    }
+  });
 }
 
 function handleWeightChunk(frame) {
@@ -251,8 +402,15 @@ function handleWeightChunk(frame) {
       return;
     }
     chunkCache.set(hash, bytes);
-    const { backend: engine } = await backend();
-    if (engine && typeof engine.loadWeights === 'function') await engine.loadWeights(hash, bytes);
+    const store = await chunkStore();
+    if (store) {
+      try {
+        await store.put(hash, bytes);
+        persisted.add(hash);
+      } catch (e) {
+        console.warn('chunk not persisted:', e && e.message ? e.message : e);
+      }
+    }
     if (index === load.expected.length - 1) {
       loads.delete(frame.requestId);
       send(control('loaded', { id: frame.requestId, chunks: load.expected.map((c) => c.sha256) }));

@@ -1,16 +1,22 @@
 // `accelctl run`: runs a layer range of a model on one host and compares it with the native
-// reference (max abs / rel error). Hosts: native (the C++ runner on all cores), chromium, firefox
-// (the browser compute runtime through the kernel check page). The embedded QtWebEngine host lives
-// in the console; accelctl does not link QtWebEngine.
+// reference (max abs / rel error). Hosts: native (the C++ runner on all cores), or a runtime page
+// over the host protocol: embedded (QtWebEngine in the accel-embedded-host helper process; accelctl
+// does not link QtWebEngine), chromium, firefox, edge.
 #include "../CommandRegistry.h"
 
+#include "hosts/RuntimeServer.h"
 #include "model/DemoModel.h"
-#include "model/KernelCheck.h"
-#include "model/KernelCheckBrowser.h"
+#include "model/HostModelClient.h"
 #include "model/ModelWeights.h"
 #include "model/ReferenceRunner.h"
 #include "model/SafetensorsReader.h"
+#include "pool/BrowserHostFactory.h"
+#include "pool/EmbeddedProcessHostFactory.h"
 
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QScopeGuard>
 #include <QTextStream>
 
 #include <algorithm>
@@ -19,10 +25,168 @@
 
 namespace {
 
-const char *kUsage =
-    "usage: accelctl run --model DIR|demo --host native|chromium|firefox [--backend webgpu|wasm|js]\n"
-    "                    --layers A:B --input TOKENS [--tolerance 1e-4]\n"
-    "  TOKENS: comma-separated token ids, e.g. 464,2068,7586\n";
+const char *kUsage = "usage: accelctl run --model DIR|demo --host native|embedded|chromium|firefox|edge\n"
+                     "                    [--backend auto|webgpu|webnn|wasm|js]\n"
+                     "                    --layers A:B --input TOKENS [--tolerance 1e-4]\n"
+                     "  TOKENS: comma-separated token ids, e.g. 464,2068,7586\n";
+
+// Waits for `done()` with a nested event loop (a command-line tool has nothing else to serve).
+template<typename Done> bool waitFor(Done done, int timeoutMs)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (!done() && timer.elapsed() < timeoutMs) {
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    }
+    return done();
+}
+
+struct Comparison
+{
+    double maxAbs = 0;
+    double rel = 0;
+};
+
+Comparison compare(const float *got, const std::vector<float> &want)
+{
+    Comparison c;
+    double scale = 1e-6;
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        c.maxAbs = std::max(c.maxAbs, double(std::abs(got[i] - want[i])));
+        scale = std::max(scale, double(std::abs(want[i])));
+    }
+    c.rel = c.maxAbs / scale;
+    return c;
+}
+
+// Launches one host of `kind` against a private RuntimeServer, deploys layers [first, last) with
+// the host protocol (chunks only when missing), runs `tokens` (embedding on the host when first is
+// 0, else the reference's hidden state at layer `first`), and compares with the native reference.
+int runOnHost(accel::HostKind kind, const accel::ModelWeights &weights, const std::vector<int> &tokens,
+              int first, int last, const QString &backend, double tolerance)
+{
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    accel::ModelError error;
+    const int seqLen = int(tokens.size());
+    accel::ReferenceRunner reference(weights, int(std::max(1u, std::thread::hardware_concurrency())));
+    std::vector<float> input;
+    std::vector<float> want;
+    if (!reference.embed(tokens, &input, &error) ||
+        (first > 0 && !reference.runLayers(&input, seqLen, 0, first, &error))) {
+        err << "accelctl run: " << error.message << '\n';
+        return 1;
+    }
+    want = input;
+    if (!reference.runLayers(&want, seqLen, first, last, &error)) {
+        err << "accelctl run: " << error.message << '\n';
+        return 1;
+    }
+
+    std::unique_ptr<accel::HostFactory> factory;
+    if (kind == accel::HostKind::Embedded) {
+        factory = std::make_unique<accel::EmbeddedProcessHostFactory>();
+    } else {
+        factory = std::make_unique<accel::BrowserHostFactory>(kind);
+    }
+    QString why;
+    if (!factory->isAvailable(&why)) {
+        err << "accelctl run: no " << accel::hostKindName(kind) << " host here: " << why << '\n';
+        return 1;
+    }
+    accel::RuntimeServer server;
+    if (!server.start(&why)) {
+        err << "accelctl run: " << why << '\n';
+        return 1;
+    }
+    const QString hostId = accel::RuntimeServer::newHostId(kind);
+    QElapsedTimer timer;
+    timer.start();
+    std::unique_ptr<accel::HostInstance> instance(
+        factory->spawn(hostId, server.hostUrl(hostId, kind), nullptr, &why));
+    if (!instance) {
+        err << "accelctl run: " << why << '\n';
+        return 1;
+    }
+    auto stopHost = qScopeGuard([&instance] { instance->stop(); });
+    if (!waitFor([&] { return server.session(hostId) != nullptr; }, 60000)) {
+        err << "accelctl run: the " << accel::hostKindName(kind) << " host did not connect within 60 s\n";
+        return 1;
+    }
+    out << accel::hostKindName(kind) << " host connected in " << timer.elapsed() << " ms\n";
+
+    auto package = std::make_shared<accel::ModelPackage>(
+        QStringLiteral("model"),
+        std::shared_ptr<const accel::ModelWeights>(&weights, [](const accel::ModelWeights *) {}));
+    accel::HostModelClient client(server.session(hostId), package);
+    QString deployError;
+    bool deployDone = false;
+    QObject::connect(&client, &accel::HostModelClient::deployed, [&] { deployDone = true; });
+    QObject::connect(&client, &accel::HostModelClient::deployFailed, [&](const QString &message) {
+        deployError = message;
+        deployDone = true;
+    });
+    timer.restart();
+    const bool embed = first == 0;
+    if (!client.deploy(first, last, embed, backend, &error)) {
+        err << "accelctl run: " << error.message << '\n';
+        return 1;
+    }
+    if (!waitFor([&] { return deployDone; }, 300000) || !deployError.isEmpty()) {
+        err << "accelctl run: deployment failed: "
+            << (deployError.isEmpty() ? QStringLiteral("timed out") : deployError) << '\n';
+        return 1;
+    }
+    const QJsonObject info = client.deployInfo();
+    out << "deployed layers " << first << ':' << last << (embed ? " + embeddings" : "") << " on "
+        << info.value(QLatin1String("backend")).toString() << " in " << timer.elapsed() << " ms ("
+        << client.bytesUploaded() << " chunk bytes sent)\n";
+    if (info.contains(QLatin1String("probe"))) {
+        out << "backend probe (ms per 64xExE matmul): "
+            << QJsonDocument(
+                   info.value(QLatin1String("probe")).toObject().value(QLatin1String("timingsMs")).toObject())
+                   .toJson(QJsonDocument::Compact)
+            << '\n';
+    }
+
+    QByteArray result;
+    QString runError;
+    bool runDone = false;
+    QObject::connect(&client, &accel::HostModelClient::finished, [&](quint64, const QByteArray &hidden, int) {
+        result = hidden;
+        runDone = true;
+    });
+    QObject::connect(&client, &accel::HostModelClient::failed,
+                     [&](quint64, const QString &code, const QString &message) {
+                         runError = code + QStringLiteral(": ") + message;
+                         runDone = true;
+                     });
+    constexpr int kRuns = 3;
+    std::vector<double> ms;
+    for (int i = 0; i < kRuns; ++i) {
+        runDone = false;
+        timer.restart();
+        const quint64 id = embed ? client.runTokens(tokens) : client.runHidden(input, seqLen);
+        if (id == 0 || !waitFor([&] { return runDone; }, 120000) || !runError.isEmpty()) {
+            err << "accelctl run: run failed: "
+                << (runError.isEmpty() ? QStringLiteral("not sent or timed out") : runError) << '\n';
+            return 1;
+        }
+        ms.push_back(double(timer.nsecsElapsed()) / 1e6);
+    }
+    if (result.size() != qsizetype(want.size() * sizeof(float))) {
+        err << "accelctl run: the host returned " << result.size() << " bytes, expected " << want.size() * 4
+            << '\n';
+        return 1;
+    }
+    const Comparison c = compare(reinterpret_cast<const float *>(result.constData()), want);
+    std::sort(ms.begin(), ms.end());
+    out << accel::hostKindName(kind) << '/' << info.value(QLatin1String("backend")).toString() << " layers "
+        << first << ':' << last << " seq " << seqLen << ": max abs " << c.maxAbs << ", rel " << c.rel
+        << " (tolerance " << tolerance << "), " << ms[kRuns / 2] << " ms median of " << kRuns << " runs"
+        << (c.rel <= tolerance ? "" : "  OVER TOLERANCE") << '\n';
+    return c.rel <= tolerance ? 0 : 1;
+}
 
 int runCommand(const QStringList &args)
 {
@@ -30,7 +194,7 @@ int runCommand(const QStringList &args)
     QTextStream err(stderr);
     QString modelDir;
     QString host;
-    QString backend = QStringLiteral("wasm");
+    QString backend = QStringLiteral("auto");
     QString layers;
     QString input;
     double tolerance = 1e-4;
@@ -125,48 +289,18 @@ int runCommand(const QStringList &args)
             << ", rel " << maxAbs / scale << '\n';
         return maxAbs / scale <= tolerance ? 0 : 1;
     }
-    if (host == QLatin1String("embedded")) {
-        err << "accelctl run: the embedded host is the console's QtWebEngine; use --host chromium or firefox "
-               "here\n";
-        return 2;
+    std::optional<accel::HostKind> kind;
+    for (accel::HostKind k : {accel::HostKind::Embedded, accel::HostKind::Chromium, accel::HostKind::Firefox,
+                              accel::HostKind::Edge}) {
+        if (host == accel::hostKindName(k)) {
+            kind = k;
+        }
     }
-    if (host != QLatin1String("chromium") && host != QLatin1String("firefox")) {
+    if (!kind) {
         err << "accelctl run: unknown host '" << host << "'\n" << kUsage;
         return 2;
     }
-    accel::KernelCheck check(backend);
-    if (!check.addModelCases(weights, tokens, {{first, last}}, QStringLiteral("F32"), &error)) {
-        err << "accelctl run: " << error.message << '\n';
-        return 1;
-    }
-    const auto kind = host == QLatin1String("firefox") ? accel::KernelCheckBrowser::Kind::Firefox
-                                                       : accel::KernelCheckBrowser::Kind::Chromium;
-    if (!accel::runKernelCheckInBrowser(&check, kind, 300000, &error)) {
-        err << "accelctl run: " << error.message << '\n';
-        return 1;
-    }
-    if (check.skipped()) {
-        err << "accelctl run: " << backend << " is not available on " << host << ": " << check.skipReason()
-            << '\n';
-        return 1;
-    }
-    if (!check.fatalError().isEmpty()) {
-        err << "accelctl run: the page failed: " << check.fatalError() << '\n';
-        return 1;
-    }
-    bool pass = true;
-    for (const accel::KernelCheck::Comparison &c : check.comparisons()) {
-        out << host << '/' << backend << ' ' << c.description << ": ";
-        if (!c.ran) {
-            out << "FAILED: " << c.error << '\n';
-            pass = false;
-            continue;
-        }
-        out << "max abs " << c.maxAbs << ", rel " << c.rel << ", " << c.ms << " ms"
-            << (c.rel <= tolerance ? "" : "  (over tolerance)") << '\n';
-        pass = pass && c.rel <= tolerance;
-    }
-    return pass ? 0 : 1;
+    return runOnHost(*kind, weights, tokens, first, last, backend, tolerance);
 }
 
 } // namespace

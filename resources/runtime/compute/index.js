@@ -4,6 +4,7 @@
 //                                   timeMatmul, memoryUsage, dispose
 // Backends: 'webgpu' (WGSL), 'webnn' (MLGraphBuilder), 'wasm' (SIMD128 C kernels), 'js' (fallback).
 import { Backend } from './backend.js';
+export { checkConfig } from './executor.js';
 import { createJsOps } from './js-ops.js';
 import { createWasmOps, loadKernels, wasmSimdSupported } from './wasm-ops.js';
 

@@ -1,0 +1,71 @@
+#include "pool/EmbeddedProcessHostFactory.h"
+
+#include "hosts/BrowserProcess.h"
+#include "pool/BrowserHostFactory.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
+
+namespace accel {
+
+namespace {
+const QString kHelper = QStringLiteral("accel-embedded-host");
+}
+
+QStringList EmbeddedProcessHostFactory::candidates()
+{
+    QStringList out;
+    const QString env = qEnvironmentVariable("ACCEL_EMBEDDED_HOST");
+    if (!env.isEmpty()) {
+        out << env;
+    }
+    const QString dir = QCoreApplication::applicationDirPath();
+    out << QDir(dir).filePath(kHelper) << QDir(dir).filePath(QStringLiteral("../embedded-host/") + kHelper);
+    // Test executables live in build/tests/<group>/<area>/.
+    out << QDir(dir).filePath(QStringLiteral("../../../app/embedded-host/") + kHelper);
+    return out;
+}
+
+EmbeddedProcessHostFactory::EmbeddedProcessHostFactory()
+{
+    for (const QString &candidate : candidates()) {
+        const QFileInfo info(candidate);
+        if (info.isFile() && info.isExecutable()) {
+            m_program = info.canonicalFilePath();
+            return;
+        }
+    }
+    m_program = QStandardPaths::findExecutable(kHelper);
+}
+
+bool EmbeddedProcessHostFactory::isAvailable(QString *whyNot) const
+{
+    if (m_program.isEmpty() && whyNot) {
+        *whyNot = QStringLiteral("%1 was not found (searched %2 and PATH; set ACCEL_EMBEDDED_HOST)")
+                      .arg(kHelper, candidates().join(QLatin1String(", ")));
+    }
+    return !m_program.isEmpty();
+}
+
+HostInstance *EmbeddedProcessHostFactory::spawn(const QString &hostId, const QUrl &url, QObject *parent,
+                                                QString *error)
+{
+    if (!isAvailable(error)) {
+        return nullptr;
+    }
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    if (!env.contains(QStringLiteral("QT_QPA_PLATFORM"))) {
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    }
+    auto *process = new BrowserProcess(HostKind::Embedded, m_program, {url.toString(QUrl::FullyEncoded)}, env,
+                                       nullptr, nullptr);
+    if (!process->start(error)) {
+        delete process;
+        return nullptr;
+    }
+    return new BrowserHostInstance(hostId, process, parent);
+}
+
+} // namespace accel
