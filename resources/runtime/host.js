@@ -327,13 +327,9 @@ async function handleModel(msg) {
   }
 }
 
-async function handleRun(msg) {
-  const { error } = await compute();
-  if (error) {
-    remember(refusedRuns, msg.id);
-    sendError('unsupported', error, msg.id);
-    return;
-  }
+// Synchronous on purpose: the Activation frame follows the run message immediately, so the run
+// must be registered before this handler returns.
+function handleRun(msg) {
   if (!models.has(msg.model)) {
     remember(refusedRuns, msg.id);
     sendError('unknown_model', `model '${msg.model}' is not deployed on this host (send 'model' first)`, msg.id);

@@ -111,17 +111,14 @@ private Q_SLOTS:
         }
         QCOMPARE(loaded.at(0).at(1).toStringList(), expected);
 
-        // Run: without compute kernels the page must refuse, not invent a result.
-        if (QFile::exists(QStringLiteral(":/runtime/compute/backend.js"))) {
-            QSKIP("a compute backend is bundled: run is covered by the compute tests");
-        }
+        // Run on a model that was never deployed: refused with a reason, never an invented result.
         QSignalSpy errors(s, &HostSession::hostError);
         const quint64 runId =
             s->sendRun(QStringLiteral("demo"), 0, 1,
                        {hostproto::FrameKind::Activation, 1, hostproto::DType::F32, {2}, QByteArray(8, 0)});
         QVERIFY(errors.wait(10000));
         QCOMPARE(errors.at(0).at(0).toULongLong(), runId);
-        QCOMPARE(errors.at(0).at(1).toString(), QStringLiteral("unsupported"));
+        QCOMPARE(errors.at(0).at(1).toString(), QStringLiteral("unknown_model"));
         QVERIFY(!errors.at(0).at(2).toString().isEmpty());
         QCOMPARE(results.count(), 1); // no result for the run
     }

@@ -1,0 +1,290 @@
+// Model layers deployed on real host pages over the host protocol (`model` / `modelMissing` /
+// `load` / `modelReady`, `run`) and checked against the native ReferenceRunner: the embedded
+// QtWebEngine host (the accel-embedded-host helper process), headless Chromium and Firefox.
+// Chunks travel once: a second deployment of the same tensors sends nothing. Bad requests get
+// clear errors; a host killed with SIGKILL mid-run fails its requests with host_lost.
+#include "hosts/RuntimeServer.h"
+#include "model/DemoModel.h"
+#include "model/HostModelClient.h"
+#include "model/ModelWeights.h"
+#include "model/ReferenceRunner.h"
+#include "model/SafetensorsReader.h"
+#include "pool/BrowserHostFactory.h"
+#include "pool/EmbeddedProcessHostFactory.h"
+
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <cmath>
+#include <memory>
+
+#include <signal.h>
+
+using namespace accel;
+
+Q_DECLARE_METATYPE(accel::HostKind)
+
+namespace {
+
+constexpr int kConnectTimeoutMs = 60000;
+constexpr int kDeployTimeoutMs = 180000;
+constexpr int kRunTimeoutMs = 60000;
+constexpr double kTolerance = 1e-4;
+
+double relError(const QByteArray &got, const std::vector<float> &want)
+{
+    if (got.size() != qsizetype(want.size() * sizeof(float))) {
+        return INFINITY;
+    }
+    const auto *g = reinterpret_cast<const float *>(got.constData());
+    double maxAbs = 0;
+    double scale = 1e-6;
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        maxAbs = std::max(maxAbs, double(std::abs(g[i] - want[i])));
+        scale = std::max(scale, double(std::abs(want[i])));
+    }
+    return maxAbs / scale;
+}
+
+} // namespace
+
+class tst_HostCompute : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        auto reader = std::make_shared<SafetensorsReader>();
+        ModelError error;
+        auto weights = std::make_shared<ModelWeights>();
+        QVERIFY2(reader->openBytes(DemoModel::safetensorsBytes(DemoModel::config(), {}), &error) &&
+                     weights->adopt(DemoModel::config(), reader, &error),
+                 qPrintable(error.message));
+        m_weights = weights;
+    }
+
+    void init()
+    {
+        RuntimeServerConfig config;
+        config.heartbeatIntervalMs = 250;
+        config.heartbeatTimeoutMs = 5000;
+        m_server = std::make_unique<RuntimeServer>(config);
+        QString error;
+        QVERIFY2(m_server->start(&error), qPrintable(error));
+    }
+
+    void cleanup()
+    {
+        if (m_instance) {
+            m_instance->stop();
+            m_instance.reset();
+        }
+        m_server.reset();
+    }
+
+    void deployAndRunMatchesReference_data()
+    {
+        QTest::addColumn<HostKind>("kind");
+        QTest::addColumn<QString>("backend");
+        QTest::newRow("embedded/auto") << HostKind::Embedded << QStringLiteral("auto");
+        QTest::newRow("embedded/js") << HostKind::Embedded << QStringLiteral("js");
+        QTest::newRow("chromium/auto") << HostKind::Chromium << QStringLiteral("auto");
+        QTest::newRow("chromium/webgpu") << HostKind::Chromium << QStringLiteral("webgpu");
+        QTest::newRow("firefox/auto") << HostKind::Firefox << QStringLiteral("auto");
+    }
+
+    void deployAndRunMatchesReference()
+    {
+        QFETCH(HostKind, kind);
+        QFETCH(QString, backend);
+        HostSession *session = launch(kind);
+        if (!session) {
+            return;
+        }
+        auto package = std::make_shared<ModelPackage>(QStringLiteral("demo"), m_weights);
+        const std::vector<int> tokens{3, 17, 255, 1000, 42, 7, 512};
+        const int seq = int(tokens.size());
+        ReferenceRunner reference(*m_weights);
+        ModelError error;
+        std::vector<float> atTwo;
+        QVERIFY(reference.embed(tokens, &atTwo, &error));
+        QVERIFY(reference.runLayers(&atTwo, seq, 0, 2, &error));
+        std::vector<float> atFour = atTwo;
+        QVERIFY(reference.runLayers(&atFour, seq, 2, 4, &error));
+
+        // Stage 1: embeddings + layers [0, 2), from token ids.
+        HostModelClient first(session, package);
+        QVERIFY(deploy(first, 0, 2, true, backend));
+        QVERIFY2(first.bytesUploaded() >= package->stageBytes(0, 2, true),
+                 qPrintable(QString::number(first.bytesUploaded())));
+        if (backend != QLatin1String("auto")) {
+            QCOMPARE(first.deployInfo().value(QLatin1String("backend")).toString(), backend);
+        } else {
+            QVERIFY(first.deployInfo()
+                        .value(QLatin1String("probe"))
+                        .toObject()
+                        .contains(QLatin1String("timingsMs")));
+        }
+        QByteArray out;
+        QVERIFY(run(first, first.runTokens(tokens), &out));
+        double rel = relError(out, atTwo);
+        QVERIFY2(rel <= kTolerance, qPrintable(QStringLiteral("layers 0:2 rel %1").arg(rel)));
+
+        // Stage 2 on the same page: layers [2, 4) from the hidden state.
+        HostModelClient second(session, package);
+        QVERIFY(deploy(second, 2, 4, false, backend));
+        QVERIFY(run(second, second.runHiddenBytes(out, seq), &out));
+        rel = relError(out, atFour);
+        QVERIFY2(rel <= kTolerance, qPrintable(QStringLiteral("layers 2:4 rel %1").arg(rel)));
+
+        // Re-deploying what the page holds sends no chunk again.
+        HostModelClient again(session, package);
+        QVERIFY(deploy(again, 0, 2, true, backend));
+        QCOMPARE(again.bytesUploaded(), qint64(0));
+
+        // Wrong input: a stage that does not embed refuses token ids; a hidden state of the
+        // wrong size is refused before sending.
+        QCOMPARE(second.runTokens(tokens), quint64(0));
+        QCOMPARE(second.runHiddenBytes(QByteArray(12, 0), seq), quint64(0));
+        // The page itself rejects an I32 input for a hidden-state run.
+        QSignalSpy failed(&second, &HostModelClient::failed);
+        const QByteArray ids(reinterpret_cast<const char *>(tokens.data()), qsizetype(tokens.size() * 4));
+        const quint64 bad = session->sendRun(
+            QStringLiteral("demo"), 2, 3,
+            {hostproto::FrameKind::Activation, 0, hostproto::DType::I32, {quint32(tokens.size())}, ids},
+            false);
+        QSignalSpy hostErrors(session, &HostSession::hostError);
+        QVERIFY(hostErrors.wait(kRunTimeoutMs));
+        QCOMPARE(hostErrors.at(0).at(0).toULongLong(), bad);
+        QCOMPARE(hostErrors.at(0).at(1).toString(), QStringLiteral("wrong_type"));
+        QCOMPARE(failed.count(), 0); // not second's request
+    }
+
+    void layerRangeErrors()
+    {
+        HostSession *session = launch(HostKind::Embedded);
+        if (!session) {
+            return;
+        }
+        auto package = std::make_shared<ModelPackage>(QStringLiteral("demo"), m_weights);
+        HostModelClient client(session, package);
+        ModelError error;
+        QVERIFY(!client.deploy(2, 2, false, QStringLiteral("auto"), &error));
+        QVERIFY(error.message.contains(QLatin1String("2:2")));
+        QVERIFY(!client.deploy(0, 9, true, QStringLiteral("auto"), &error));
+        // An unknown backend is refused by the page with its reason.
+        QSignalSpy failedDeploy(&client, &HostModelClient::deployFailed);
+        QVERIFY(client.deploy(0, 1, true, QStringLiteral("quantum"), &error));
+        QVERIFY(failedDeploy.wait(kDeployTimeoutMs));
+        QVERIFY2(failedDeploy.at(0).at(0).toString().contains(QLatin1String("unknown backend quantum")),
+                 qPrintable(failedDeploy.at(0).at(0).toString()));
+        QVERIFY(!client.isDeployed());
+        QCOMPARE(client.runTokens({1, 2}), quint64(0));
+    }
+
+    void killedHostFailsInFlightRequests()
+    {
+        HostSession *session = launch(HostKind::Chromium);
+        if (!session) {
+            return;
+        }
+        auto package = std::make_shared<ModelPackage>(QStringLiteral("demo"), m_weights);
+        HostModelClient client(session, package);
+        QVERIFY(deploy(client, 0, 4, true, QStringLiteral("js"))); // js: slow enough to be in flight
+        QSignalSpy failed(&client, &HostModelClient::failed);
+        QSignalSpy finished(&client, &HostModelClient::finished);
+        std::vector<int> tokens(128, 5);
+        const quint64 id = client.runTokens(tokens);
+        QVERIFY(id != 0);
+        QCOMPARE(client.inFlight(), 1);
+        QVERIFY(::kill(pid_t(m_instance->processId()), SIGKILL) == 0);
+        QVERIFY(failed.wait(15000) || failed.count() == 1);
+        QCOMPARE(failed.count(), 1);
+        QCOMPARE(failed.at(0).at(0).toULongLong(), id);
+        QCOMPARE(failed.at(0).at(1).toString(), QStringLiteral("host_lost"));
+        QCOMPARE(finished.count(), 0);
+        QCOMPARE(client.inFlight(), 0);
+        QVERIFY(!client.isDeployed());
+    }
+
+private:
+    HostSession *launch(HostKind kind)
+    {
+        std::unique_ptr<HostFactory> factory;
+        if (kind == HostKind::Embedded) {
+            factory = std::make_unique<EmbeddedProcessHostFactory>();
+        } else {
+            factory = std::make_unique<BrowserHostFactory>(kind);
+        }
+        QString why;
+        if (!factory->isAvailable(&why)) {
+            QTest::qSkip(qPrintable(why), __FILE__, __LINE__);
+            return nullptr;
+        }
+        const QString hostId = RuntimeServer::newHostId(kind);
+        QSignalSpy opened(m_server.get(), &RuntimeServer::sessionOpened);
+        m_instance.reset(factory->spawn(hostId, m_server->hostUrl(hostId, kind), nullptr, &why));
+        if (!m_instance) {
+            QTest::qFail(qPrintable(why), __FILE__, __LINE__);
+            return nullptr;
+        }
+        if (!opened.wait(kConnectTimeoutMs) || !m_server->session(hostId)) {
+            QTest::qFail(qPrintable(QStringLiteral("%1 host never said hello").arg(hostKindName(kind))),
+                         __FILE__, __LINE__);
+            return nullptr;
+        }
+        return m_server->session(hostId);
+    }
+
+    bool deploy(HostModelClient &client, int first, int last, bool embed, const QString &backend)
+    {
+        QSignalSpy done(&client, &HostModelClient::deployed);
+        QSignalSpy failed(&client, &HostModelClient::deployFailed);
+        ModelError error;
+        if (!client.deploy(first, last, embed, backend, &error)) {
+            qWarning() << "deploy refused:" << error.message;
+            return false;
+        }
+        QElapsedTimer timer;
+        timer.start();
+        while (done.isEmpty() && failed.isEmpty() && timer.elapsed() < kDeployTimeoutMs) {
+            done.wait(500);
+        }
+        if (!failed.isEmpty()) {
+            qWarning() << "deploy failed:" << failed.at(0).at(0).toString();
+        }
+        return done.count() == 1 && client.isDeployed();
+    }
+
+    bool run(HostModelClient &client, quint64 id, QByteArray *out)
+    {
+        if (id == 0) {
+            qWarning() << "run was not sent";
+            return false;
+        }
+        QSignalSpy finished(&client, &HostModelClient::finished);
+        QSignalSpy failed(&client, &HostModelClient::failed);
+        QElapsedTimer timer;
+        timer.start();
+        while (finished.isEmpty() && failed.isEmpty() && timer.elapsed() < kRunTimeoutMs) {
+            finished.wait(200);
+        }
+        if (!failed.isEmpty()) {
+            qWarning() << "run failed:" << failed.at(0).at(1).toString() << failed.at(0).at(2).toString();
+            return false;
+        }
+        if (finished.isEmpty() || finished.at(0).at(0).toULongLong() != id) {
+            return false;
+        }
+        *out = finished.at(0).at(1).toByteArray();
+        return true;
+    }
+
+    std::shared_ptr<const ModelWeights> m_weights;
+    std::unique_ptr<RuntimeServer> m_server;
+    std::unique_ptr<HostInstance> m_instance;
+};
+
+QTEST_GUILESS_MAIN(tst_HostCompute)
+#include "tst_HostCompute.moc"
