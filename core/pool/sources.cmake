@@ -11,4 +11,5 @@ target_sources(accel_core PRIVATE
   pool/BreakerTimelineModel.h pool/BreakerTimelineModel.cpp
   pool/BrowserHostFactory.h pool/BrowserHostFactory.cpp
   pool/EmbeddedProcessHostFactory.h pool/EmbeddedProcessHostFactory.cpp
+  pool/StandaloneHosts.h pool/StandaloneHosts.cpp
 )

@@ -10,13 +10,11 @@
 #include "model/ModelWeights.h"
 #include "model/ReferenceRunner.h"
 #include "model/SafetensorsReader.h"
-#include "pool/BrowserHostFactory.h"
-#include "pool/EmbeddedProcessHostFactory.h"
+#include "pool/StandaloneHosts.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QJsonDocument>
-#include <QScopeGuard>
 #include <QTextStream>
 
 #include <algorithm>
@@ -83,34 +81,18 @@ int runOnHost(accel::HostKind kind, const accel::ModelWeights &weights, const st
         return 1;
     }
 
-    std::unique_ptr<accel::HostFactory> factory;
-    if (kind == accel::HostKind::Embedded) {
-        factory = std::make_unique<accel::EmbeddedProcessHostFactory>();
-    } else {
-        factory = std::make_unique<accel::BrowserHostFactory>(kind);
-    }
-    QString why;
-    if (!factory->isAvailable(&why)) {
-        err << "accelctl run: no " << accel::hostKindName(kind) << " host here: " << why << '\n';
-        return 1;
-    }
     accel::RuntimeServer server;
+    QString why;
     if (!server.start(&why)) {
         err << "accelctl run: " << why << '\n';
         return 1;
     }
-    const QString hostId = accel::RuntimeServer::newHostId(kind);
+    accel::StandaloneHosts hosts(&server);
     QElapsedTimer timer;
     timer.start();
-    std::unique_ptr<accel::HostInstance> instance(
-        factory->spawn(hostId, server.hostUrl(hostId, kind), nullptr, &why));
-    if (!instance) {
+    const QString hostId = hosts.launch(kind, 60000, &why);
+    if (hostId.isEmpty()) {
         err << "accelctl run: " << why << '\n';
-        return 1;
-    }
-    auto stopHost = qScopeGuard([&instance] { instance->stop(); });
-    if (!waitFor([&] { return server.session(hostId) != nullptr; }, 60000)) {
-        err << "accelctl run: the " << accel::hostKindName(kind) << " host did not connect within 60 s\n";
         return 1;
     }
     out << accel::hostKindName(kind) << " host connected in " << timer.elapsed() << " ms\n";

@@ -9,8 +9,8 @@
 #include "model/ModelWeights.h"
 #include "model/ReferenceRunner.h"
 #include "model/SafetensorsReader.h"
-#include "pool/BrowserHostFactory.h"
-#include "pool/EmbeddedProcessHostFactory.h"
+#include "pool/HostInstance.h"
+#include "pool/StandaloneHosts.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -72,14 +72,12 @@ private Q_SLOTS:
         m_server = std::make_unique<RuntimeServer>(config);
         QString error;
         QVERIFY2(m_server->start(&error), qPrintable(error));
+        m_hosts = std::make_unique<StandaloneHosts>(m_server.get());
     }
 
     void cleanup()
     {
-        if (m_instance) {
-            m_instance->stop();
-            m_instance.reset();
-        }
+        m_hosts.reset();
         m_server.reset();
     }
 
@@ -198,7 +196,7 @@ private Q_SLOTS:
         const quint64 id = client.runTokens(tokens);
         QVERIFY(id != 0);
         QCOMPARE(client.inFlight(), 1);
-        QVERIFY(::kill(pid_t(m_instance->processId()), SIGKILL) == 0);
+        QVERIFY(::kill(pid_t(m_hosts->instance(m_hostId)->processId()), SIGKILL) == 0);
         QVERIFY(failed.wait(15000) || failed.count() == 1);
         QCOMPARE(failed.count(), 1);
         QCOMPARE(failed.at(0).at(0).toULongLong(), id);
@@ -211,30 +209,17 @@ private Q_SLOTS:
 private:
     HostSession *launch(HostKind kind)
     {
-        std::unique_ptr<HostFactory> factory;
-        if (kind == HostKind::Embedded) {
-            factory = std::make_unique<EmbeddedProcessHostFactory>();
-        } else {
-            factory = std::make_unique<BrowserHostFactory>(kind);
-        }
         QString why;
-        if (!factory->isAvailable(&why)) {
+        if (!StandaloneHosts::isAvailable(kind, &why)) {
             QTest::qSkip(qPrintable(why), __FILE__, __LINE__);
             return nullptr;
         }
-        const QString hostId = RuntimeServer::newHostId(kind);
-        QSignalSpy opened(m_server.get(), &RuntimeServer::sessionOpened);
-        m_instance.reset(factory->spawn(hostId, m_server->hostUrl(hostId, kind), nullptr, &why));
-        if (!m_instance) {
+        m_hostId = m_hosts->launch(kind, kConnectTimeoutMs, &why);
+        if (m_hostId.isEmpty()) {
             QTest::qFail(qPrintable(why), __FILE__, __LINE__);
             return nullptr;
         }
-        if (!opened.wait(kConnectTimeoutMs) || !m_server->session(hostId)) {
-            QTest::qFail(qPrintable(QStringLiteral("%1 host never said hello").arg(hostKindName(kind))),
-                         __FILE__, __LINE__);
-            return nullptr;
-        }
-        return m_server->session(hostId);
+        return m_hosts->session(m_hostId);
     }
 
     bool deploy(HostModelClient &client, int first, int last, bool embed, const QString &backend)
@@ -283,7 +268,8 @@ private:
 
     std::shared_ptr<const ModelWeights> m_weights;
     std::unique_ptr<RuntimeServer> m_server;
-    std::unique_ptr<HostInstance> m_instance;
+    std::unique_ptr<StandaloneHosts> m_hosts;
+    QString m_hostId;
 };
 
 QTEST_GUILESS_MAIN(tst_HostCompute)

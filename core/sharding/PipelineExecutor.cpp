@@ -1,0 +1,592 @@
+#include "sharding/PipelineExecutor.h"
+
+#include "common/Clock.h"
+#include "hosts/HostSession.h"
+#include "hosts/RuntimeServer.h"
+#include "model/HostModelClient.h"
+#include "pool/ResourcePool.h"
+
+#include <QLoggingCategory>
+#include <QTimer>
+
+namespace accel {
+
+Q_LOGGING_CATEGORY(lcPipeline, "accel.sharding.pipeline")
+
+namespace {
+
+constexpr int kTickMs = 50;
+
+ErrorCategory categoryOf(const QString &code)
+{
+    if (code == QLatin1String("host_lost")) {
+        return ErrorCategory::ConnectionLost;
+    }
+    if (code == QLatin1String("timeout")) {
+        return ErrorCategory::Timeout;
+    }
+    if (code == QLatin1String("device_lost")) {
+        return ErrorCategory::GpuDeviceLost;
+    }
+    if (code == QLatin1String("wrong_type") || code == QLatin1String("bad_result")) {
+        return ErrorCategory::Protocol;
+    }
+    return ErrorCategory::Model;
+}
+
+} // namespace
+
+PipelineExecutor::PipelineExecutor(RuntimeServer *server, std::shared_ptr<ModelPackage> package,
+                                   Config config, const Clock *clock, QObject *parent)
+    : QObject(parent)
+    , m_server(server)
+    , m_package(std::move(package))
+    , m_config(config)
+    , m_clock(clock)
+    , m_timer(new QTimer(this))
+{
+    m_timer->setInterval(kTickMs);
+    connect(m_timer, &QTimer::timeout, this, &PipelineExecutor::checkTimeouts);
+    connect(m_server, &RuntimeServer::sessionClosed, this,
+            [this](const QString &hostId) { onSessionClosed(hostId); });
+    connect(m_server, &RuntimeServer::sessionOpened, this, [this] { onSessionOpened(); });
+}
+
+PipelineExecutor::~PipelineExecutor() = default;
+
+void PipelineExecutor::setPool(ResourcePool *pool)
+{
+    m_pool = pool;
+}
+
+QString PipelineExecutor::stateName(State state)
+{
+    switch (state) {
+    case State::Idle:
+        return QStringLiteral("idle");
+    case State::Deploying:
+        return QStringLiteral("deploying");
+    case State::Ready:
+        return QStringLiteral("ready");
+    case State::Recovering:
+        return QStringLiteral("recovering");
+    case State::Failed:
+        return QStringLiteral("failed");
+    }
+    return QStringLiteral("unknown");
+}
+
+bool PipelineExecutor::start(const QList<PipelineStage> &stages, const QStringList &spares, QString *error)
+{
+    auto fail = [error](const QString &message) {
+        if (error) {
+            *error = message;
+        }
+        return false;
+    };
+    if (m_started) {
+        return fail(QStringLiteral("the pipeline is already started"));
+    }
+    if (stages.isEmpty()) {
+        return fail(QStringLiteral("a pipeline needs at least one stage"));
+    }
+    int expected = 0;
+    for (const PipelineStage &s : stages) {
+        if (s.firstLayer != expected || s.lastLayer <= s.firstLayer) {
+            return fail(
+                QStringLiteral("stage ranges must be contiguous and non-empty from layer 0 (stage %1:%2)")
+                    .arg(s.firstLayer)
+                    .arg(s.lastLayer));
+        }
+        if (!m_server->session(s.hostId)) {
+            return fail(QStringLiteral("host %1 is not connected").arg(s.hostId));
+        }
+        expected = s.lastLayer;
+    }
+    if (expected != m_package->layerCount()) {
+        return fail(QStringLiteral("the stages cover layers 0:%1 of a %2-layer model")
+                        .arg(expected)
+                        .arg(m_package->layerCount()));
+    }
+    m_started = true;
+    m_spares = spares;
+    m_stages.resize(std::size_t(stages.size()));
+    setState(State::Deploying);
+    for (int i = 0; i < stages.size(); ++i) {
+        m_stages[std::size_t(i)].spec = stages[i];
+        deployStage(i, stages[i].hostId);
+    }
+    m_timer->start();
+    return true;
+}
+
+quint64 PipelineExecutor::submit(const std::vector<int> &tokens)
+{
+    if (!m_started || tokens.empty() || m_state == State::Failed) {
+        return 0;
+    }
+    Request r;
+    r.id = m_nextRequest++;
+    r.tokens = tokens;
+    r.seqLen = int(tokens.size());
+    r.submittedMs = m_clock->nowMs();
+    m_stages.front().queue.push_back(r.id);
+    m_requests.emplace(r.id, std::move(r));
+    pump();
+    return m_nextRequest - 1;
+}
+
+QList<PipelineStage> PipelineExecutor::stages() const
+{
+    QList<PipelineStage> out;
+    for (const Stage &s : m_stages) {
+        out.append(s.spec);
+    }
+    return out;
+}
+
+QList<PipelineExecutor::StageStats> PipelineExecutor::stageStats() const
+{
+    QList<StageStats> out;
+    for (const Stage &s : m_stages) {
+        StageStats st = s.stats;
+        st.hostId = s.spec.hostId;
+        st.firstLayer = s.spec.firstLayer;
+        st.lastLayer = s.spec.lastLayer;
+        st.ready = s.ready;
+        st.queued = int(s.queue.size());
+        st.inFlight = int(s.inFlight.size());
+        out.append(st);
+    }
+    return out;
+}
+
+void PipelineExecutor::setState(State state)
+{
+    if (m_state != state) {
+        m_state = state;
+        Q_EMIT stateChanged(state);
+    }
+}
+
+void PipelineExecutor::deployStage(int index, const QString &hostId)
+{
+    Stage &stage = m_stages[std::size_t(index)];
+    if (stage.client) {
+        stage.client->disconnect(this);
+        stage.client->deleteLater();
+        stage.client = nullptr;
+    }
+    stage.ready = false;
+    stage.spec.hostId = hostId;
+    stage.deployStartedMs = m_clock->nowMs();
+    HostSession *session = m_server->session(hostId);
+    auto *client = new HostModelClient(session, m_package, this);
+    stage.client = client;
+    connect(client, &HostModelClient::deployed, this, [this, index, client] { onDeployed(index, client); });
+    connect(client, &HostModelClient::deployFailed, this,
+            [this, index, client](const QString &message) { onDeployFailed(index, client, message); });
+    connect(client, &HostModelClient::finished, this,
+            [this, index, client](quint64 id, const QByteArray &hidden, int seqLen) {
+                onFinished(index, client, id, hidden, seqLen);
+            });
+    connect(client, &HostModelClient::failed, this,
+            [this, index, client](quint64 id, const QString &code, const QString &message) {
+                onFailed(index, client, id, code, message);
+            });
+    ModelError error;
+    if (!client->deploy(stage.spec.firstLayer, stage.spec.lastLayer, index == 0, stage.spec.backend,
+                        &error)) {
+        // Reported asynchronously so callers see one path for every deployment failure.
+        QTimer::singleShot(0, this, [this, index, client, message = error.message] {
+            onDeployFailed(index, client, message);
+        });
+    }
+}
+
+void PipelineExecutor::onDeployed(int index, HostModelClient *client)
+{
+    Stage &stage = m_stages[std::size_t(index)];
+    if (stage.client != client) {
+        return;
+    }
+    stage.ready = true;
+    stage.recovering = false;
+    stage.triedHosts.clear();
+    stage.stats.backend = client->deployInfo().value(QLatin1String("backend")).toString();
+    qCInfo(lcPipeline).noquote() << "stage" << index << "layers" << stage.spec.firstLayer << ":"
+                                 << stage.spec.lastLayer << "ready on" << stage.spec.hostId
+                                 << stage.stats.backend << "after"
+                                 << (m_clock->nowMs() - stage.deployStartedMs) << "ms";
+    if (stage.failedAtMs >= 0) {
+        Q_EMIT recoveryEvent(tr("stage %1 redeployed on %2 in %3 ms; replaying %4 request(s)")
+                                 .arg(index)
+                                 .arg(stage.spec.hostId)
+                                 .arg(m_clock->nowMs() - stage.deployStartedMs)
+                                 .arg(stage.queue.size()));
+    }
+    updateState();
+    pump();
+}
+
+void PipelineExecutor::onDeployFailed(int index, HostModelClient *client, const QString &message)
+{
+    Stage &stage = m_stages[std::size_t(index)];
+    if (stage.client != client) {
+        return;
+    }
+    qCWarning(lcPipeline).noquote() << "stage" << index << "deployment on" << stage.spec.hostId
+                                    << "failed:" << message;
+    if (m_state == State::Deploying && stage.failedAtMs < 0) {
+        // The initial plan does not deploy: the operator must see why, nothing was accepted yet
+        // except queued requests, which stay queued for a retry of start() on other hosts.
+        setState(State::Failed);
+        Q_EMIT startFailed(tr("stage %1 (layers %2:%3) could not be deployed on %4: %5")
+                               .arg(index)
+                               .arg(stage.spec.firstLayer)
+                               .arg(stage.spec.lastLayer)
+                               .arg(stage.spec.hostId, message));
+        return;
+    }
+    stage.triedHosts.insert(stage.spec.hostId);
+    Q_EMIT recoveryEvent(
+        tr("redeploying stage %1 on %2 failed: %3").arg(index).arg(stage.spec.hostId, message));
+    moveStage(index, message);
+}
+
+void PipelineExecutor::onFinished(int index, HostModelClient *client, quint64 hostRequest,
+                                  const QByteArray &hidden, int seqLen)
+{
+    Stage &stage = m_stages[std::size_t(index)];
+    if (stage.client != client) {
+        return;
+    }
+    const auto it = stage.inFlight.constFind(hostRequest);
+    if (it == stage.inFlight.constEnd()) {
+        return; // an abandoned attempt (timed out and retried): its answer does not count
+    }
+    const quint64 requestId = *it;
+    stage.inFlight.erase(it);
+    auto rit = m_requests.find(requestId);
+    if (rit == m_requests.end()) {
+        return;
+    }
+    Request &r = rit->second;
+    const qint64 now = m_clock->nowMs();
+    const double ms = double(now - r.sentMs);
+    stage.stats.runs += 1;
+    stage.stats.lastMs = ms;
+    stage.stats.meanMs = stage.stats.runs == 1 ? ms : 0.8 * stage.stats.meanMs + 0.2 * ms;
+    stage.stats.bytesReceived += hidden.size();
+    if (m_pool) {
+        m_pool->recordSuccess(stage.spec.hostId, qint64(ms * 1e6));
+    }
+    Q_EMIT stageCompleted(index, ms);
+    if (stage.failedAtMs >= 0) {
+        const qint64 recoveryMs = now - stage.failedAtMs;
+        stage.failedAtMs = -1;
+        stage.stats.recoveries += 1;
+        Q_EMIT recoveryEvent(tr("stage %1 answers again on %2, %3 ms after the failure was detected")
+                                 .arg(index)
+                                 .arg(stage.spec.hostId)
+                                 .arg(recoveryMs));
+        Q_EMIT recovered(index, stage.spec.hostId, recoveryMs);
+    }
+    if (seqLen != r.seqLen) {
+        failRequest(
+            requestId,
+            tr("stage %1 returned %2 positions for a %3-token request").arg(index).arg(seqLen).arg(r.seqLen));
+        pump();
+        return;
+    }
+    if (index + 1 == int(m_stages.size())) {
+        const qint64 latency = now - r.submittedMs;
+        const quint64 id = r.id;
+        m_requests.erase(rit);
+        ++m_completed;
+        Q_EMIT requestFinished(id, hidden, seqLen, latency);
+    } else {
+        r.stage = index + 1;
+        r.input = hidden;
+        r.hostRequest = 0;
+        r.attempts = 0;
+        r.retriesInPlace = 0;
+        m_stages[std::size_t(index + 1)].queue.push_back(requestId);
+    }
+    pump();
+}
+
+void PipelineExecutor::onFailed(int index, HostModelClient *client, quint64 hostRequest, const QString &code,
+                                const QString &message)
+{
+    Stage &stage = m_stages[std::size_t(index)];
+    if (stage.client != client) {
+        return;
+    }
+    const auto it = stage.inFlight.constFind(hostRequest);
+    if (it == stage.inFlight.constEnd()) {
+        return;
+    }
+    const quint64 requestId = *it;
+    stage.inFlight.erase(it);
+    auto rit = m_requests.find(requestId);
+    if (m_pool && rit != m_requests.end()) {
+        m_pool->recordFailure(stage.spec.hostId, categoryOf(code),
+                              qint64(double(m_clock->nowMs() - rit->second.sentMs) * 1e6));
+    }
+    const bool hostFault = code == QLatin1String("host_lost") || code == QLatin1String("device_lost");
+    retryOrMove(index, requestId, code + QStringLiteral(": ") + message, hostFault);
+}
+
+void PipelineExecutor::retryOrMove(int index, quint64 requestId, const QString &why, bool hostFault)
+{
+    Stage &stage = m_stages[std::size_t(index)];
+    auto rit = m_requests.find(requestId);
+    if (rit == m_requests.end()) {
+        return;
+    }
+    Request &r = rit->second;
+    r.hostRequest = 0;
+    if (r.attempts >= m_config.maxAttempts) {
+        failRequest(requestId, tr("stage %1 failed %2 times; last: %3").arg(index).arg(r.attempts).arg(why));
+        pump();
+        return;
+    }
+    if (!hostFault && r.retriesInPlace < m_config.maxRetriesInPlace) {
+        r.retriesInPlace += 1;
+        Q_EMIT recoveryEvent(tr("request %1: retrying stage %2 on %3 (%4)")
+                                 .arg(requestId)
+                                 .arg(index)
+                                 .arg(stage.spec.hostId, why));
+        requeue(stage, requestId);
+        pump();
+        return;
+    }
+    requeue(stage, requestId);
+    if (!stage.recovering) {
+        moveStage(index, why);
+    }
+}
+
+void PipelineExecutor::requeue(Stage &stage, quint64 requestId)
+{
+    // Oldest first: replayed requests keep their submission order.
+    auto pos = std::lower_bound(stage.queue.begin(), stage.queue.end(), requestId);
+    if (pos == stage.queue.end() || *pos != requestId) {
+        stage.queue.insert(pos, requestId);
+    }
+}
+
+void PipelineExecutor::moveStage(int index, const QString &why)
+{
+    Stage &stage = m_stages[std::size_t(index)];
+    const QString oldHost = stage.spec.hostId;
+    if (stage.failedAtMs < 0) {
+        stage.failedAtMs = m_clock->nowMs();
+    }
+    stage.recovering = true;
+    stage.ready = false;
+    stage.triedHosts.insert(oldHost);
+    // Everything in flight on the old host is replayed from its last completed stage.
+    for (auto it = stage.inFlight.cbegin(); it != stage.inFlight.cend(); ++it) {
+        auto rit = m_requests.find(it.value());
+        if (rit != m_requests.end()) {
+            rit->second.hostRequest = 0;
+            if (m_pool) { // each granted call gets exactly one outcome
+                m_pool->recordFailure(oldHost, ErrorCategory::ConnectionLost,
+                                      qint64(double(m_clock->nowMs() - rit->second.sentMs) * 1e6));
+            }
+        }
+        requeue(stage, it.value());
+    }
+    stage.inFlight.clear();
+    if (stage.client) {
+        stage.client->disconnect(this);
+        stage.client->deleteLater();
+        stage.client = nullptr;
+    }
+    const QString next = pickHost(index);
+    updateState();
+    if (next.isEmpty()) {
+        Q_EMIT recoveryEvent(
+            tr("stage %1 lost %2 (%3); no other host is usable: %4 request(s) wait for a host")
+                .arg(index)
+                .arg(oldHost, why)
+                .arg(stage.queue.size()));
+        return;
+    }
+    m_spares.removeAll(next);
+    Q_EMIT recoveryEvent(tr("stage %1 (layers %2:%3) moves from %4 to %5 (%6)")
+                             .arg(index)
+                             .arg(stage.spec.firstLayer)
+                             .arg(stage.spec.lastLayer)
+                             .arg(oldHost, next, why));
+    deployStage(index, next);
+}
+
+QString PipelineExecutor::pickHost(int index) const
+{
+    const Stage &stage = m_stages[std::size_t(index)];
+    auto usable = [&](const QString &hostId) {
+        HostSession *s = m_server->session(hostId);
+        if (!s || !s->isReady() || stage.triedHosts.contains(hostId)) {
+            return false;
+        }
+        if (m_pool) {
+            const auto info = m_pool->host(hostId);
+            if (info && info->breaker == BreakerState::Open) {
+                return false;
+            }
+        }
+        return true;
+    };
+    // 1. A spare. 2. A connected host no stage uses. 3. Another stage's host (it holds two ranges).
+    for (const QString &spare : m_spares) {
+        if (usable(spare)) {
+            return spare;
+        }
+    }
+    QSet<QString> used;
+    for (const Stage &s : m_stages) {
+        used.insert(s.spec.hostId);
+    }
+    for (HostSession *s : m_server->sessions()) {
+        if (!used.contains(s->id()) && usable(s->id())) {
+            return s->id();
+        }
+    }
+    for (const Stage &s : m_stages) {
+        if (&s != &stage && s.ready && usable(s.spec.hostId)) {
+            return s.spec.hostId;
+        }
+    }
+    return {};
+}
+
+void PipelineExecutor::onSessionClosed(const QString &hostId)
+{
+    m_spares.removeAll(hostId);
+    for (int i = 0; i < int(m_stages.size()); ++i) {
+        Stage &stage = m_stages[std::size_t(i)];
+        if (stage.spec.hostId == hostId && !stage.recovering && m_started) {
+            // In-flight runs fail with host_lost through the client as well; moving once is enough.
+            moveStage(i, tr("host %1 disconnected").arg(hostId));
+        }
+    }
+}
+
+void PipelineExecutor::onSessionOpened()
+{
+    // A host joined: stages waiting for one (no usable host earlier) recover now.
+    for (int i = 0; i < int(m_stages.size()); ++i) {
+        Stage &stage = m_stages[std::size_t(i)];
+        if (stage.recovering && !stage.client) {
+            stage.triedHosts.clear();
+            const QString next = pickHost(i);
+            if (!next.isEmpty()) {
+                Q_EMIT recoveryEvent(tr("host %1 joined: stage %2 deploys there").arg(next).arg(i));
+                deployStage(i, next);
+            }
+        }
+    }
+}
+
+void PipelineExecutor::failRequest(quint64 requestId, const QString &why)
+{
+    if (m_requests.erase(requestId) == 0) {
+        return;
+    }
+    qCWarning(lcPipeline).noquote() << "request" << requestId << "failed:" << why;
+    Q_EMIT requestFailed(requestId, why);
+}
+
+void PipelineExecutor::pump()
+{
+    for (int i = 0; i < int(m_stages.size()); ++i) {
+        Stage &stage = m_stages[std::size_t(i)];
+        while (stage.ready && stage.client && !stage.queue.empty() &&
+               int(stage.inFlight.size()) < m_config.maxInFlightPerStage) {
+            const quint64 requestId = stage.queue.front();
+            auto rit = m_requests.find(requestId);
+            if (rit == m_requests.end()) {
+                stage.queue.pop_front();
+                continue;
+            }
+            Request &r = rit->second;
+            if (m_pool && !m_pool->tryAcquire(stage.spec.hostId).granted) {
+                moveStage(i, tr("the breaker of %1 refuses calls").arg(stage.spec.hostId));
+                break;
+            }
+            const quint64 hostRequest =
+                i == 0 ? stage.client->runTokens(r.tokens) : stage.client->runHiddenBytes(r.input, r.seqLen);
+            if (hostRequest == 0) {
+                if (m_pool) {
+                    m_pool->recordFailure(stage.spec.hostId, ErrorCategory::ConnectionLost, 0);
+                }
+                moveStage(i, tr("could not send to %1").arg(stage.spec.hostId));
+                break;
+            }
+            stage.queue.pop_front();
+            r.hostRequest = hostRequest;
+            r.sentMs = m_clock->nowMs();
+            r.attempts += 1;
+            stage.inFlight.insert(hostRequest, requestId);
+            stage.stats.bytesSent += i == 0 ? qint64(r.tokens.size() * sizeof(int)) : r.input.size();
+        }
+    }
+}
+
+void PipelineExecutor::checkTimeouts()
+{
+    const qint64 now = m_clock->nowMs();
+    for (int i = 0; i < int(m_stages.size()); ++i) {
+        Stage &stage = m_stages[std::size_t(i)];
+        if (stage.client && !stage.ready && now - stage.deployStartedMs > m_config.deployTimeoutMs) {
+            onDeployFailed(i, stage.client,
+                           tr("deployment timed out after %1 ms").arg(m_config.deployTimeoutMs));
+            continue;
+        }
+        QList<quint64> expired;
+        for (auto it = stage.inFlight.cbegin(); it != stage.inFlight.cend(); ++it) {
+            auto rit = m_requests.find(it.value());
+            if (rit != m_requests.end() && now - rit->second.sentMs > m_config.stageTimeoutMs) {
+                expired.append(it.key());
+            }
+        }
+        for (quint64 hostRequest : expired) {
+            const quint64 requestId = stage.inFlight.take(hostRequest);
+            if (stage.client) {
+                stage.client->cancel(hostRequest);
+            }
+            if (m_pool) {
+                m_pool->recordFailure(stage.spec.hostId, ErrorCategory::Timeout,
+                                      qint64(m_config.stageTimeoutMs) * 1000000);
+            }
+            retryOrMove(i, requestId, tr("no answer within %1 ms").arg(m_config.stageTimeoutMs), false);
+        }
+    }
+}
+
+void PipelineExecutor::updateState()
+{
+    if (m_state == State::Failed) {
+        return;
+    }
+    bool allReady = true;
+    bool anyRecovering = false;
+    for (const Stage &s : m_stages) {
+        allReady = allReady && s.ready;
+        anyRecovering = anyRecovering || s.recovering;
+    }
+    if (allReady) {
+        const bool first = m_state == State::Deploying;
+        setState(State::Ready);
+        if (first) {
+            Q_EMIT ready();
+        }
+    } else if (anyRecovering) {
+        setState(State::Recovering);
+    }
+}
+
+} // namespace accel

@@ -1,0 +1,185 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QSet>
+#include <QString>
+#include <QStringList>
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <vector>
+
+class QTimer;
+
+namespace accel {
+
+class Clock;
+class HostModelClient;
+class ModelPackage;
+class ResourcePool;
+class RuntimeServer;
+
+/// One stage of a pipeline: blocks [firstLayer, lastLayer) of the model on one host. Stage 0 also
+/// embeds the token ids.
+struct PipelineStage
+{
+    QString hostId;
+    int firstLayer = 0;
+    int lastLayer = 0;
+    QString backend = QStringLiteral("auto");
+};
+
+/// Runs requests (token ids) through a model split into stages on several hosts, streaming each
+/// request's activations stage to stage as binary frames (host protocol `run`).
+///
+/// Pipelining: every request is its own micro-batch (attention mixes positions, so requests are
+/// not concatenated); up to `maxInFlightPerStage` requests are outstanding on each stage, so while
+/// stage k runs request i, stage k-1 already runs request i+1. Each request's hidden state after
+/// its last completed stage is kept until the next stage answers: that is what a recovery replays.
+///
+/// Fault tolerance, in the order of the recovery ladder: a failed or timed-out run is retried in
+/// place (`maxRetriesInPlace`); a lost host (session closed, SIGKILL, renderer crash), an open
+/// breaker or repeated failures move the stage to a spare host (or, without spares, onto another
+/// connected host, which then holds two ranges), the stage is redeployed there (weights from the
+/// page's chunk cache when it has them) and every request pending at that stage is replayed from
+/// its last completed stage. Without any usable host the requests wait until a host connects.
+/// Each request ends exactly once: `requestFinished`, or `requestFailed` after `maxAttempts` tries
+/// of one stage. Late answers from abandoned attempts are ignored by their host request id.
+///
+/// Thread: the server's. Times come from `clock` (ms).
+class PipelineExecutor : public QObject
+{
+    Q_OBJECT
+public:
+    struct Config
+    {
+        int stageTimeoutMs = 30000;   ///< one run on one stage
+        int maxRetriesInPlace = 1;    ///< retries on the same host before moving the stage
+        int maxAttempts = 6;          ///< total tries of one request on one stage
+        int maxInFlightPerStage = 4;  ///< requests outstanding per stage (the pipelining window)
+        int deployTimeoutMs = 180000; ///< a (re)deployment that takes longer tries the next host
+    };
+    enum class State { Idle = 1, Deploying, Ready, Recovering, Failed };
+    Q_ENUM(State)
+
+    struct StageStats
+    {
+        QString hostId;
+        int firstLayer = 0;
+        int lastLayer = 0;
+        QString backend;
+        bool ready = false;
+        qint64 runs = 0;
+        double lastMs = 0;
+        double meanMs = 0; ///< exponential moving average (alpha 0.2)
+        int queued = 0;
+        int inFlight = 0;
+        qint64 bytesSent = 0;     ///< activation + token bytes sent to this stage
+        qint64 bytesReceived = 0; ///< activation bytes received from it
+        int recoveries = 0;
+    };
+
+    PipelineExecutor(RuntimeServer *server, std::shared_ptr<ModelPackage> package, Config config,
+                     const Clock *clock, QObject *parent = nullptr);
+    ~PipelineExecutor() override;
+
+    /// Optional: ask each host's breaker before a run and record every outcome, so the pool's
+    /// health scores and breakers see pipeline traffic.
+    void setPool(ResourcePool *pool);
+
+    /// Deploys every stage (emits ready() or startFailed()). Stages must be contiguous and cover
+    /// all layers. `spares`: connected hosts kept for recovery.
+    bool start(const QList<PipelineStage> &stages, const QStringList &spares, QString *error);
+    /// Queues one request; returns its id (0 when the executor is not started or tokens are empty).
+    quint64 submit(const std::vector<int> &tokens);
+
+    State state() const { return m_state; }
+    QList<PipelineStage> stages() const;
+    QList<StageStats> stageStats() const;
+    QStringList spares() const { return m_spares; }
+    int pendingRequests() const { return int(m_requests.size()); }
+    qint64 completedRequests() const { return m_completed; }
+
+    static QString stateName(State state);
+
+Q_SIGNALS:
+    void stateChanged(accel::PipelineExecutor::State state);
+    void ready();
+    void startFailed(const QString &message);
+    /// hidden: float32 [seqLen, hiddenSize] after the last layer (before the final norm).
+    void requestFinished(quint64 requestId, const QByteArray &hidden, int seqLen, qint64 latencyMs);
+    void requestFailed(quint64 requestId, const QString &message);
+    void stageCompleted(int stageIndex, double ms);
+    /// Human-readable recovery steps (retry, host lost, moved, redeployed, replayed).
+    void recoveryEvent(const QString &description);
+    /// A stage answered again after a failure: ms from detection to that first answer.
+    void recovered(int stageIndex, const QString &hostId, qint64 recoveryMs);
+
+private:
+    struct Request
+    {
+        quint64 id = 0;
+        std::vector<int> tokens;
+        int stage = 0;
+        QByteArray input; ///< hidden state entering `stage` (empty for stage 0)
+        int seqLen = 0;
+        qint64 submittedMs = 0;
+        qint64 sentMs = 0;
+        quint64 hostRequest = 0; ///< current attempt on the stage's host; 0 when queued
+        int attempts = 0;        ///< tries on the current stage
+        int retriesInPlace = 0;
+    };
+    struct Stage
+    {
+        PipelineStage spec;
+        HostModelClient *client = nullptr;
+        bool ready = false;
+        bool recovering = false;
+        qint64 failedAtMs = -1; ///< detection time of the last failure, until the first answer
+        qint64 deployStartedMs = 0;
+        QSet<QString> triedHosts; ///< hosts that failed a redeployment of this stage
+        std::deque<quint64> queue;
+        QHash<quint64, quint64> inFlight; ///< host request id -> request id
+        StageStats stats;
+    };
+
+    void setState(State state);
+    void deployStage(int index, const QString &hostId);
+    void onDeployed(int index, HostModelClient *client);
+    void onDeployFailed(int index, HostModelClient *client, const QString &message);
+    void onFinished(int index, HostModelClient *client, quint64 hostRequest, const QByteArray &hidden,
+                    int seqLen);
+    void onFailed(int index, HostModelClient *client, quint64 hostRequest, const QString &code,
+                  const QString &message);
+    void onSessionClosed(const QString &hostId);
+    void onSessionOpened();
+    void retryOrMove(int index, quint64 requestId, const QString &why, bool hostFault);
+    void moveStage(int index, const QString &why);
+    QString pickHost(int index) const;
+    void requeue(Stage &stage, quint64 requestId);
+    void failRequest(quint64 requestId, const QString &why);
+    void pump();
+    void checkTimeouts();
+    void updateState();
+
+    RuntimeServer *m_server;
+    std::shared_ptr<ModelPackage> m_package;
+    Config m_config;
+    const Clock *m_clock;
+    QPointer<ResourcePool> m_pool;
+    std::vector<Stage> m_stages;
+    QStringList m_spares;
+    std::map<quint64, Request> m_requests;
+    quint64 m_nextRequest = 1;
+    qint64 m_completed = 0;
+    State m_state = State::Idle;
+    bool m_started = false;
+    QTimer *m_timer = nullptr;
+};
+
+} // namespace accel

@@ -1,0 +1,4 @@
+# core/sharding: the pipeline executor (stages on hosts, streaming, recovery).
+target_sources(accel_core PRIVATE
+  sharding/PipelineExecutor.h sharding/PipelineExecutor.cpp
+)

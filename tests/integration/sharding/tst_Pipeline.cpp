@@ -1,0 +1,359 @@
+// The demo model split across several real hosts (embedded QtWebEngine helper processes, headless
+// Chromium, Firefox) by PipelineExecutor: sharded answers equal the single-host native reference;
+// fault drills under a steady request stream — kill -9 of a browser, a killed embedded renderer,
+// no spare at all — complete every request exactly once and correctly, and the recovery time
+// (detection to first replayed answer) is measured.
+#include "common/Clock.h"
+#include "hosts/HostSession.h"
+#include "hosts/RuntimeServer.h"
+#include "model/DemoModel.h"
+#include "model/HostModelClient.h"
+#include "model/ModelWeights.h"
+#include "model/ReferenceRunner.h"
+#include "model/SafetensorsReader.h"
+#include "pool/HostInstance.h"
+#include "pool/StandaloneHosts.h"
+#include "sharding/PipelineExecutor.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTest>
+#include <QTimer>
+
+#include <cmath>
+#include <map>
+#include <memory>
+
+#include <signal.h>
+
+using namespace accel;
+
+Q_DECLARE_METATYPE(accel::HostKind)
+
+namespace {
+
+constexpr int kConnectTimeoutMs = 60000;
+constexpr double kTolerance = 1e-4;
+
+double relError(const QByteArray &got, const std::vector<float> &want)
+{
+    if (got.size() != qsizetype(want.size() * sizeof(float))) {
+        return INFINITY;
+    }
+    const auto *g = reinterpret_cast<const float *>(got.constData());
+    double maxAbs = 0;
+    double scale = 1e-6;
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        maxAbs = std::max(maxAbs, double(std::abs(g[i] - want[i])));
+        scale = std::max(scale, double(std::abs(want[i])));
+    }
+    return maxAbs / scale;
+}
+
+// Grandchildren of `root` whose command line contains `needle`. QtWebEngine's renderers are forked
+// by a zygote (a child of the browser process) and keep the zygote's command line.
+QList<qint64> grandchildrenMatching(qint64 root, const QByteArray &needle)
+{
+    std::map<qint64, qint64> parent;
+    const QStringList pids = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &pid : pids) {
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+        if (stat.open(QIODevice::ReadOnly)) {
+            const QByteArray line = stat.readAll();
+            const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+            if (fields.size() > 1) {
+                parent[pid.toLongLong()] = fields.at(1).toLongLong();
+            }
+        }
+    }
+    QList<qint64> out;
+    for (const auto &[pid, ppid] : parent) {
+        const auto grand = parent.find(ppid);
+        if (ppid == root || grand == parent.end() || grand->second != root) {
+            continue;
+        }
+        QFile cmd(QStringLiteral("/proc/%1/cmdline").arg(pid));
+        if (cmd.open(QIODevice::ReadOnly) && cmd.readAll().contains(needle)) {
+            out.append(pid);
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+class tst_Pipeline : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        auto reader = std::make_shared<SafetensorsReader>();
+        ModelError error;
+        auto weights = std::make_shared<ModelWeights>();
+        QVERIFY2(reader->openBytes(DemoModel::safetensorsBytes(DemoModel::config(), {}), &error) &&
+                     weights->adopt(DemoModel::config(), reader, &error),
+                 qPrintable(error.message));
+        m_weights = weights;
+        // Inputs of different lengths and their single-host native answers (all 4 layers).
+        ReferenceRunner reference(*m_weights);
+        for (int n : {1, 5, 16, 33}) {
+            std::vector<int> tokens;
+            for (int i = 0; i < n; ++i) {
+                tokens.push_back((i * 37 + n * 11) % DemoModel::config().vocabSize);
+            }
+            std::vector<float> hidden;
+            QVERIFY(reference.embed(tokens, &hidden, &error));
+            QVERIFY(reference.runLayers(&hidden, n, 0, DemoModel::config().layerCount, &error));
+            m_inputs.push_back(tokens);
+            m_expected.push_back(hidden);
+        }
+    }
+
+    void init()
+    {
+        RuntimeServerConfig config;
+        config.heartbeatIntervalMs = 250;
+        config.heartbeatTimeoutMs = 3000;
+        m_server = std::make_unique<RuntimeServer>(config);
+        QString error;
+        QVERIFY2(m_server->start(&error), qPrintable(error));
+        m_hosts = std::make_unique<StandaloneHosts>(m_server.get());
+        m_finished.clear();
+        m_failed.clear();
+    }
+
+    void cleanup()
+    {
+        m_executor.reset();
+        m_hosts.reset();
+        m_server.reset();
+    }
+
+    void shardedEqualsReference_data()
+    {
+        QTest::addColumn<QList<HostKind>>("kinds");
+        QTest::addColumn<QList<int>>("bounds"); // stage boundaries after layer 0
+        QTest::newRow("2 stages: embedded + chromium")
+            << QList<HostKind>{HostKind::Embedded, HostKind::Chromium} << QList<int>{2};
+        QTest::newRow("3 stages: chromium + embedded + firefox, uneven")
+            << QList<HostKind>{HostKind::Chromium, HostKind::Embedded, HostKind::Firefox} << QList<int>{1, 3};
+        QTest::newRow("4 stages: embedded x2 + chromium + firefox")
+            << QList<HostKind>{HostKind::Embedded, HostKind::Embedded, HostKind::Chromium, HostKind::Firefox}
+            << QList<int>{1, 2, 3};
+    }
+
+    void shardedEqualsReference()
+    {
+        QFETCH(QList<HostKind>, kinds);
+        QFETCH(QList<int>, bounds);
+        QStringList ids;
+        for (HostKind kind : kinds) {
+            ids << launch(kind);
+            if (ids.last().isEmpty()) {
+                return;
+            }
+        }
+        QList<PipelineStage> stages;
+        int first = 0;
+        for (int i = 0; i < ids.size(); ++i) {
+            const int last = i < bounds.size() ? bounds[i] : DemoModel::config().layerCount;
+            stages.append({ids[i], first, last, QStringLiteral("auto")});
+            first = last;
+        }
+        QVERIFY(startPipeline(stages, {}));
+        std::map<quint64, int> which;
+        for (int round = 0; round < 3; ++round) {
+            for (int i = 0; i < int(m_inputs.size()); ++i) {
+                which[m_executor->submit(m_inputs[std::size_t(i)])] = i;
+            }
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(int(m_finished.size()), int(which.size()), 120000);
+        QVERIFY(m_failed.isEmpty());
+        for (const auto &[id, input] : which) {
+            QVERIFY(m_finished.contains(id));
+            const double rel = relError(m_finished.value(id), m_expected[std::size_t(input)]);
+            QVERIFY2(rel <= kTolerance, qPrintable(QStringLiteral("request %1 rel %2").arg(id).arg(rel)));
+        }
+        QCOMPARE(m_executor->pendingRequests(), 0);
+        const auto stats = m_executor->stageStats();
+        QCOMPARE(stats.size(), stages.size());
+        for (const auto &s : stats) {
+            QCOMPARE(s.runs, qint64(which.size()));
+            QVERIFY(s.bytesSent > 0);
+        }
+    }
+
+    void badPlansAreRefused()
+    {
+        const QString a = launch(HostKind::Embedded);
+        if (a.isEmpty()) {
+            return;
+        }
+        auto package = std::make_shared<ModelPackage>(QStringLiteral("demo"), m_weights);
+        PipelineExecutor executor(m_server.get(), package, {}, Clock::system());
+        QString error;
+        QVERIFY(!executor.start({}, {}, &error));
+        QVERIFY(!executor.start({{a, 0, 2, {}}}, {}, &error)); // does not cover 4 layers
+        QVERIFY(error.contains(QLatin1String("0:2")));
+        QVERIFY(!executor.start({{a, 0, 2, {}}, {a, 3, 4, {}}}, {}, &error)); // gap
+        QVERIFY(!executor.start({{QStringLiteral("nobody"), 0, 4, {}}}, {}, &error));
+        QVERIFY(error.contains(QLatin1String("nobody")));
+        QCOMPARE(executor.submit({1, 2}), quint64(0)); // not started
+    }
+
+    void faultDrill_data()
+    {
+        QTest::addColumn<QString>("fault");
+        QTest::addColumn<bool>("spare");
+        QTest::newRow("kill -9 chromium, warm spare") << QStringLiteral("kill-browser") << true;
+        QTest::newRow("embedded renderer killed, warm spare") << QStringLiteral("kill-renderer") << true;
+        QTest::newRow("kill -9 chromium, no spare") << QStringLiteral("kill-browser") << false;
+    }
+
+    void faultDrill()
+    {
+        QFETCH(QString, fault);
+        QFETCH(bool, spare);
+        const bool browser = fault == QLatin1String("kill-browser");
+        const QString a = launch(browser ? HostKind::Embedded : HostKind::Chromium);
+        const QString victim = launch(browser ? HostKind::Chromium : HostKind::Embedded);
+        const QString s = spare ? launch(HostKind::Embedded) : QString();
+        if (a.isEmpty() || victim.isEmpty() || (spare && s.isEmpty())) {
+            return;
+        }
+        QVERIFY(startPipeline({{a, 0, 2, QStringLiteral("auto")}, {victim, 2, 4, QStringLiteral("auto")}},
+                              spare ? QStringList{s} : QStringList{}));
+        QSignalSpy recovered(m_executor.get(), &PipelineExecutor::recovered);
+        // A steady stream: one request every 30 ms, 60 in all; the fault hits after 10 answers.
+        constexpr int kRequests = 60;
+        std::map<quint64, int> which;
+        QTimer feeder;
+        feeder.setInterval(30);
+        int submitted = 0;
+        connect(&feeder, &QTimer::timeout, this, [&] {
+            const int input = submitted % int(m_inputs.size());
+            which[m_executor->submit(m_inputs[std::size_t(input)])] = input;
+            if (++submitted == kRequests) {
+                feeder.stop();
+            }
+        });
+        feeder.start();
+        QTRY_VERIFY_WITH_TIMEOUT(m_finished.size() >= 10, 60000);
+        QElapsedTimer sinceFault;
+        sinceFault.start();
+        const qint64 pid = m_hosts->instance(victim)->processId();
+        if (browser) {
+            QVERIFY(::kill(pid_t(-pid), SIGKILL) == 0); // the whole browser process group
+        } else {
+            const QList<qint64> renderers = grandchildrenMatching(pid, "QtWebEngineProcess");
+            QVERIFY2(!renderers.isEmpty(), "no QtWebEngine renderer process found under the helper");
+            for (qint64 r : renderers) {
+                QVERIFY(::kill(pid_t(r), SIGKILL) == 0);
+            }
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(int(m_finished.size() + m_failed.size()), kRequests, 120000);
+        QVERIFY2(m_failed.isEmpty(), qPrintable(m_failed.values().join(QLatin1String("; "))));
+        QCOMPARE(int(which.size()), kRequests);
+        for (const auto &[id, input] : which) {
+            const double rel = relError(m_finished.value(id), m_expected[std::size_t(input)]);
+            QVERIFY2(rel <= kTolerance, qPrintable(QStringLiteral("request %1 rel %2").arg(id).arg(rel)));
+        }
+        QCOMPARE(m_duplicates, 0);
+        QVERIFY(recovered.count() >= 1);
+        const qint64 recoveryMs = recovered.at(0).at(2).toLongLong();
+        const QString newHost = recovered.at(0).at(1).toString();
+        QVERIFY(newHost != victim);
+        if (spare) {
+            QCOMPARE(newHost, s);
+        } else {
+            QCOMPARE(newHost, a); // the surviving host now holds both ranges
+        }
+        qInfo().noquote() << QStringLiteral("%1: recovery %2 ms (detection to first replayed answer), all %3 "
+                                            "requests answered once, %4 ms after the fault")
+                                 .arg(QString::fromLatin1(QTest::currentDataTag()))
+                                 .arg(recoveryMs)
+                                 .arg(kRequests)
+                                 .arg(sinceFault.elapsed());
+        if (spare) {
+            QVERIFY2(recoveryMs < 2000, qPrintable(QStringLiteral("recovery took %1 ms").arg(recoveryMs)));
+        }
+    }
+
+private:
+    QString launch(HostKind kind)
+    {
+        QString why;
+        if (!StandaloneHosts::isAvailable(kind, &why)) {
+            QTest::qSkip(qPrintable(why), __FILE__, __LINE__);
+            return {};
+        }
+        const QString id = m_hosts->launch(kind, kConnectTimeoutMs, &why);
+        if (id.isEmpty()) {
+            QTest::qFail(qPrintable(why), __FILE__, __LINE__);
+        }
+        return id;
+    }
+
+    bool startPipeline(const QList<PipelineStage> &stages, const QStringList &spares)
+    {
+        auto package = std::make_shared<ModelPackage>(QStringLiteral("demo"), m_weights);
+        PipelineExecutor::Config config;
+        config.stageTimeoutMs = 20000;
+        m_executor = std::make_unique<PipelineExecutor>(m_server.get(), package, config, Clock::system());
+        connect(m_executor.get(), &PipelineExecutor::requestFinished, this,
+                [this](quint64 id, const QByteArray &hidden) {
+                    if (m_finished.contains(id) || m_failed.contains(id)) {
+                        ++m_duplicates;
+                    }
+                    m_finished.insert(id, hidden);
+                });
+        connect(m_executor.get(), &PipelineExecutor::requestFailed, this,
+                [this](quint64 id, const QString &why) { m_failed.insert(id, why); });
+        connect(m_executor.get(), &PipelineExecutor::recoveryEvent, this,
+                [](const QString &text) { qInfo().noquote() << "recovery:" << text; });
+        QSignalSpy ready(m_executor.get(), &PipelineExecutor::ready);
+        QSignalSpy failed(m_executor.get(), &PipelineExecutor::startFailed);
+        QString error;
+        if (!m_executor->start(stages, spares, &error)) {
+            qWarning() << "start refused:" << error;
+            return false;
+        }
+        QElapsedTimer timer;
+        timer.start();
+        while (ready.isEmpty() && failed.isEmpty() && timer.elapsed() < 180000) {
+            ready.wait(200);
+        }
+        if (!failed.isEmpty()) {
+            qWarning() << "start failed:" << failed.at(0).at(0).toString();
+        }
+        // Spares are deployed lazily; warm their page (and chunk cache) with the model once so a
+        // recovery only loads weights from the cache.
+        for (const QString &spare : spares) {
+            HostModelClient warm(m_hosts->session(spare), package);
+            QSignalSpy deployed(&warm, &HostModelClient::deployed);
+            ModelError e;
+            if (!warm.deploy(0, package->layerCount(), true, QStringLiteral("auto"), &e) ||
+                !deployed.wait(120000)) {
+                qWarning() << "spare" << spare << "did not warm up";
+                return false;
+            }
+        }
+        return ready.count() == 1;
+    }
+
+    std::shared_ptr<const ModelWeights> m_weights;
+    std::vector<std::vector<int>> m_inputs;
+    std::vector<std::vector<float>> m_expected;
+    std::unique_ptr<RuntimeServer> m_server;
+    std::unique_ptr<StandaloneHosts> m_hosts;
+    std::unique_ptr<PipelineExecutor> m_executor;
+    QHash<quint64, QByteArray> m_finished;
+    QHash<quint64, QString> m_failed;
+    int m_duplicates = 0;
+};
+
+QTEST_GUILESS_MAIN(tst_Pipeline)
+#include "tst_Pipeline.moc"
