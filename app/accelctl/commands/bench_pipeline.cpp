@@ -1,0 +1,374 @@
+// `accelctl bench pipeline`: the demo model split over 1..N real hosts by PipelineExecutor.
+// Prints, measured side by side in one run:
+//   - requests/s and tokens/s of 1..N stage pipelines, and each pipeline's ratio to its slowest
+//     stage's own throughput (that stage alone on its host, same window);
+//   - the per-hop overhead: a 2-stage pipeline with both stages on one host minus the 1-stage
+//     latency (median of sequential requests), next to a bare 64 KiB echo round trip;
+//   - recovery after kill -9 of a stage's host with a warm spare (detection to first replayed answer).
+#include "../CommandRegistry.h"
+
+#include "common/Clock.h"
+#include "hosts/HostSession.h"
+#include "hosts/RuntimeServer.h"
+#include "model/DemoModel.h"
+#include "model/HostModelClient.h"
+#include "model/ModelWeights.h"
+#include "model/ReferenceRunner.h"
+#include "model/SafetensorsReader.h"
+#include "pool/HostInstance.h"
+#include "pool/StandaloneHosts.h"
+#include "sharding/PipelineExecutor.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QTextStream>
+#include <QThread>
+#include <QTimer>
+
+#include <algorithm>
+#include <memory>
+
+#include <signal.h>
+
+namespace {
+
+using namespace accel;
+
+template<typename Done> bool waitUntil(Done done, int timeoutMs)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (!done() && timer.elapsed() < timeoutMs) {
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
+    }
+    return done();
+}
+
+double median(std::vector<double> v)
+{
+    if (v.empty()) {
+        return 0;
+    }
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+struct Bench
+{
+    RuntimeServer *server;
+    std::shared_ptr<ModelPackage> package;
+    std::vector<int> tokens;
+    QTextStream &err;
+
+    QList<PipelineStage> evenStages(const QStringList &hosts) const
+    {
+        QList<PipelineStage> stages;
+        const int layers = package->layerCount();
+        for (int i = 0; i < hosts.size(); ++i) {
+            stages.append({hosts[i], i * layers / int(hosts.size()), (i + 1) * layers / int(hosts.size()),
+                           QStringLiteral("auto")});
+        }
+        return stages;
+    }
+
+    std::unique_ptr<PipelineExecutor> start(const QList<PipelineStage> &stages, const QStringList &spares,
+                                            int window)
+    {
+        PipelineExecutor::Config config;
+        config.maxInFlightPerStage = window;
+        auto executor = std::make_unique<PipelineExecutor>(server, package, config, Clock::system());
+        QString error;
+        bool ready = false;
+        QString failed;
+        QObject::connect(executor.get(), &PipelineExecutor::ready, [&ready] { ready = true; });
+        QObject::connect(executor.get(), &PipelineExecutor::startFailed,
+                         [&failed](const QString &m) { failed = m; });
+        if (!executor->start(stages, spares, &error) ||
+            !waitUntil([&] { return ready || !failed.isEmpty(); }, 300000) || !ready) {
+            err << "bench pipeline: " << (error.isEmpty() ? failed : error) << '\n';
+            return nullptr;
+        }
+        return executor;
+    }
+
+    /// Requests per second through `executor` for `count` requests submitted at once.
+    double throughput(PipelineExecutor *executor, int count)
+    {
+        int done = 0;
+        int failed = 0;
+        auto c1 = QObject::connect(executor, &PipelineExecutor::requestFinished, [&done] { ++done; });
+        auto c2 = QObject::connect(executor, &PipelineExecutor::requestFailed, [&failed] { ++failed; });
+        QElapsedTimer timer;
+        timer.start();
+        for (int i = 0; i < count; ++i) {
+            executor->submit(tokens);
+        }
+        const bool ok = waitUntil([&] { return done + failed == count; }, 600000);
+        const double seconds = double(timer.nsecsElapsed()) / 1e9;
+        QObject::disconnect(c1);
+        QObject::disconnect(c2);
+        return ok && failed == 0 ? count / seconds : 0;
+    }
+
+    /// Median ms of `count` sequential requests.
+    double latency(PipelineExecutor *executor, int count)
+    {
+        std::vector<double> ms;
+        for (int i = 0; i < count; ++i) {
+            bool done = false;
+            auto c = QObject::connect(executor, &PipelineExecutor::requestFinished, [&done] { done = true; });
+            QElapsedTimer timer;
+            timer.start();
+            executor->submit(tokens);
+            waitUntil([&] { return done; }, 60000);
+            ms.push_back(double(timer.nsecsElapsed()) / 1e6);
+            QObject::disconnect(c);
+        }
+        return median(ms);
+    }
+
+    /// One stage alone on its host: requests/s for `count` runs with `window` outstanding.
+    double stageThroughput(const PipelineStage &stage, const QByteArray &hidden, int count, int window)
+    {
+        HostModelClient client(server->session(stage.hostId), package);
+        bool deployed = false;
+        QObject::connect(&client, &HostModelClient::deployed, [&deployed] { deployed = true; });
+        ModelError error;
+        const bool embed = stage.firstLayer == 0;
+        if (!client.deploy(stage.firstLayer, stage.lastLayer, embed, stage.backend, &error) ||
+            !waitUntil([&] { return deployed; }, 300000)) {
+            return 0;
+        }
+        int sent = 0;
+        int done = 0;
+        auto send = [&] {
+            while (sent < count && client.inFlight() < window) {
+                embed ? client.runTokens(tokens) : client.runHiddenBytes(hidden, int(tokens.size()));
+                ++sent;
+            }
+        };
+        QObject::connect(&client, &HostModelClient::finished, [&] {
+            ++done;
+            send();
+        });
+        QElapsedTimer timer;
+        timer.start();
+        send();
+        if (!waitUntil([&] { return done == count; }, 600000)) {
+            return 0;
+        }
+        return count / (double(timer.nsecsElapsed()) / 1e9);
+    }
+
+    double echoRoundTripMs(const QString &hostId, int bytes, int count)
+    {
+        HostSession *s = server->session(hostId);
+        std::vector<double> ms;
+        for (int i = 0; i < count && s; ++i) {
+            bool done = false;
+            auto c = QObject::connect(s, &HostSession::resultReceived, [&done] { done = true; });
+            QElapsedTimer timer;
+            timer.start();
+            s->sendEcho(hostproto::DType::F32, {quint32(bytes / 4)}, QByteArray(bytes, 1));
+            waitUntil([&] { return done; }, 10000);
+            ms.push_back(double(timer.nsecsElapsed()) / 1e6);
+            QObject::disconnect(c);
+        }
+        return median(ms);
+    }
+};
+
+int benchPipeline(const QStringList &args)
+{
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    int hostCount = 4;
+    int requests = 24;
+    int seq = 64;
+    HostKind kind = HostKind::Embedded;
+    for (qsizetype i = 0; i + 1 < args.size(); i += 2) {
+        const QString &a = args.at(i);
+        if (a == QLatin1String("--hosts")) {
+            hostCount = args.at(i + 1).toInt();
+        } else if (a == QLatin1String("--requests")) {
+            requests = args.at(i + 1).toInt();
+        } else if (a == QLatin1String("--seq")) {
+            seq = args.at(i + 1).toInt();
+        } else if (a == QLatin1String("--kind")) {
+            const auto k = hostKindFromName(args.at(i + 1));
+            if (!k) {
+                err << "bench pipeline: unknown host kind " << args.at(i + 1) << '\n';
+                return 2;
+            }
+            kind = *k;
+        } else {
+            err << "usage: accelctl bench pipeline [--hosts 1..4] [--kind embedded|chromium|firefox] "
+                   "[--requests N] [--seq TOKENS]\n";
+            return 2;
+        }
+    }
+    auto weights = std::make_shared<ModelWeights>();
+    auto reader = std::make_shared<SafetensorsReader>();
+    ModelError error;
+    if (!reader->openBytes(DemoModel::safetensorsBytes(DemoModel::config(), {}), &error) ||
+        !weights->adopt(DemoModel::config(), reader, &error)) {
+        err << "bench pipeline: " << error.message << '\n';
+        return 1;
+    }
+    const int layers = weights->config().layerCount;
+    if (hostCount < 1 || hostCount > layers || requests < 4 || seq < 1 ||
+        seq > weights->config().maxPositions) {
+        err << "bench pipeline: --hosts must be 1.." << layers << ", --requests >= 4, --seq 1.."
+            << weights->config().maxPositions << '\n';
+        return 2;
+    }
+    RuntimeServer server;
+    QString why;
+    if (!server.start(&why)) {
+        err << "bench pipeline: " << why << '\n';
+        return 1;
+    }
+    StandaloneHosts hosts(&server);
+    QStringList ids;
+    for (int i = 0; i <= hostCount; ++i) { // one more: the warm spare of the recovery drill
+        const QString id = hosts.launch(kind, 90000, &why);
+        if (id.isEmpty()) {
+            err << "bench pipeline: " << why << '\n';
+            return 1;
+        }
+        ids << id;
+    }
+    const QString spare = ids.takeLast();
+    Bench bench{&server, std::make_shared<ModelPackage>(QStringLiteral("demo"), weights), {}, err};
+    for (int i = 0; i < seq; ++i) {
+        bench.tokens.push_back((i * 31 + 7) % weights->config().vocabSize);
+    }
+    const qint64 activationBytes = qint64(seq) * weights->config().hiddenSize * 4;
+    out << "demo model (" << layers << " layers, hidden " << weights->config().hiddenSize << "), " << seq
+        << " tokens per request = " << activationBytes / 1024 << " KiB activation; " << hostCount << " "
+        << hostKindName(kind) << " hosts on " << QThread::idealThreadCount() << " cores; " << requests
+        << " requests per figure, window 4\n\n";
+
+    // Hidden states entering each layer, for stages measured alone.
+    ReferenceRunner reference(*weights);
+    std::vector<std::vector<float>> hiddenAt(std::size_t(layers + 1));
+    reference.embed(bench.tokens, &hiddenAt[0], &error);
+    for (int l = 0; l < layers; ++l) {
+        hiddenAt[std::size_t(l + 1)] = hiddenAt[std::size_t(l)];
+        reference.runLayers(&hiddenAt[std::size_t(l + 1)], seq, l, l + 1, &error);
+    }
+
+    out << "stages  req/s   tokens/s  slowest stage alone (req/s)  pipeline/slowest  vs 1 host\n";
+    double oneHost = 0;
+    for (int k = 1; k <= hostCount; ++k) {
+        const QList<PipelineStage> stages = bench.evenStages(ids.mid(0, k));
+        double slowest = 1e300;
+        for (const PipelineStage &st : stages) {
+            const auto &h = hiddenAt[std::size_t(st.firstLayer)];
+            const double rate = bench.stageThroughput(
+                st, QByteArray(reinterpret_cast<const char *>(h.data()), qsizetype(h.size() * 4)), requests,
+                4);
+            slowest = std::min(slowest, rate);
+        }
+        auto executor = bench.start(stages, {}, 4);
+        if (!executor) {
+            return 1;
+        }
+        bench.throughput(executor.get(), 4); // warm-up
+        const double rate = bench.throughput(executor.get(), requests);
+        if (k == 1) {
+            oneHost = rate;
+        }
+        out << qSetFieldWidth(6) << k << qSetFieldWidth(0) << "  "
+            << QString::number(rate, 'f', 2).rightJustified(6) << "  "
+            << QString::number(rate * seq, 'f', 0).rightJustified(8) << "  "
+            << QString::number(slowest, 'f', 2).rightJustified(27) << "  "
+            << QString::number(slowest > 0 ? rate / slowest : 0, 'f', 2).rightJustified(16) << "  "
+            << QString::number(oneHost > 0 ? rate / oneHost : 0, 'f', 2).rightJustified(9) << '\n';
+    }
+
+    // Per-hop overhead: the same host runs all layers as one stage and as two stages; requests
+    // alternate between the two pipelines so load drift on the machine hits both alike.
+    {
+        auto one = bench.start({{ids[0], 0, layers, QStringLiteral("auto")}}, {}, 1);
+        auto two = bench.start({{ids[0], 0, layers / 2, QStringLiteral("auto")},
+                                {ids[0], layers / 2, layers, QStringLiteral("auto")}},
+                               {}, 1);
+        if (!one || !two) {
+            return 1;
+        }
+        std::vector<double> diffs;
+        std::vector<double> l1s;
+        std::vector<double> l2s;
+        for (int i = 0; i < 33; ++i) {
+            const double l1 = bench.latency(one.get(), 1);
+            const double l2 = bench.latency(two.get(), 1);
+            if (i >= 3) { // warm-up
+                l1s.push_back(l1);
+                l2s.push_back(l2);
+                diffs.push_back(l2 - l1);
+            }
+        }
+        const double echo = bench.echoRoundTripMs(ids[0], int(activationBytes), 30);
+        out << "\nper-hop overhead (" << activationBytes / 1024 << " KiB activation, 30 alternating pairs): 1 stage "
+            << QString::number(median(l1s), 'f', 2) << " ms, the same host as 2 stages "
+            << QString::number(median(l2s), 'f', 2) << " ms -> median difference "
+            << QString::number(median(diffs), 'f', 2) << " ms per hop; bare echo round trip of "
+            << activationBytes / 1024 << " KiB through the host page: " << QString::number(echo, 'f', 2) << " ms\n";
+    }
+
+    // Recovery drill: 2 stages + warm spare, steady stream, kill -9 the second stage's host.
+    if (ids.size() >= 2) {
+        HostModelClient warm(server.session(spare), bench.package);
+        bool warmed = false;
+        QObject::connect(&warm, &HostModelClient::deployed, [&warmed] { warmed = true; });
+        warm.deploy(0, layers, true, QStringLiteral("auto"), &error);
+        waitUntil([&] { return warmed; }, 300000);
+        auto executor = bench.start(bench.evenStages(ids.mid(0, 2)), {spare}, 4);
+        if (!executor) {
+            return 1;
+        }
+        int done = 0;
+        int failed = 0;
+        qint64 recoveryMs = -1;
+        QObject::connect(executor.get(), &PipelineExecutor::requestFinished, [&done] { ++done; });
+        QObject::connect(executor.get(), &PipelineExecutor::requestFailed, [&failed] { ++failed; });
+        QObject::connect(executor.get(), &PipelineExecutor::recovered,
+                         [&recoveryMs](int, const QString &, qint64 ms) { recoveryMs = ms; });
+        QElapsedTimer sinceKill;
+        bool detected = false;
+        qint64 detectionMs = -1;
+        QObject::connect(&server, &RuntimeServer::sessionClosed, [&](const QString &id) {
+            if (id == ids[1] && !detected) {
+                detected = true;
+                detectionMs = sinceKill.elapsed();
+            }
+        });
+        const int total = 2 * requests;
+        int submitted = 0;
+        QTimer feeder;
+        feeder.setInterval(20);
+        QObject::connect(&feeder, &QTimer::timeout, [&] {
+            executor->submit(bench.tokens);
+            if (++submitted == total) {
+                feeder.stop();
+            }
+        });
+        feeder.start();
+        waitUntil([&] { return done >= requests / 2; }, 120000);
+        sinceKill.start();
+        ::kill(pid_t(-hosts.instance(ids[1])->processId()), SIGKILL);
+        waitUntil([&] { return done + failed == total; }, 300000);
+        out << "\nrecovery (kill -9 of stage 2's host, warm spare, steady stream of " << total
+            << " requests): detected after " << detectionMs << " ms, first replayed answer " << recoveryMs
+            << " ms after detection; " << done << " answered, " << failed << " failed\n";
+        hosts.stop(ids[1]);
+    }
+    return 0;
+}
+
+} // namespace
+
+ACCELCTL_BENCHMARK(
+    "pipeline", "pipelined requests/s over 1..N hosts vs the slowest stage alone; per-hop overhead; recovery",
+    benchPipeline);
