@@ -2,3 +2,6 @@
 target_sources(accel_core PRIVATE
   sharding/PipelineExecutor.h sharding/PipelineExecutor.cpp
 )
+target_sources(accel_core PRIVATE
+  sharding/PipelineMetrics.h sharding/PipelineMetrics.cpp
+)

@@ -4,6 +4,7 @@
 // no spare at all — complete every request exactly once and correctly, and the recovery time
 // (detection to first replayed answer) is measured.
 #include "common/Clock.h"
+#include "history/MetricsStore.h"
 #include "hosts/HostSession.h"
 #include "hosts/RuntimeServer.h"
 #include "model/DemoModel.h"
@@ -14,11 +15,13 @@
 #include "pool/HostInstance.h"
 #include "pool/StandaloneHosts.h"
 #include "sharding/PipelineExecutor.h"
+#include "sharding/PipelineMetrics.h"
 
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
@@ -164,6 +167,11 @@ private Q_SLOTS:
             first = last;
         }
         QVERIFY(startPipeline(stages, {}));
+        // Observations go to the performance history.
+        QTemporaryDir dir;
+        MetricsStore store(dir.filePath(QStringLiteral("metrics.sqlite")));
+        QVERIFY(store.open());
+        PipelineMetrics metrics(m_executor.get(), &store, QStringLiteral("demo"));
         std::map<quint64, int> which;
         for (int round = 0; round < 3; ++round) {
             for (int i = 0; i < int(m_inputs.size()); ++i) {
@@ -184,6 +192,15 @@ private Q_SLOTS:
             QCOMPARE(s.runs, qint64(which.size()));
             QVERIFY(s.bytesSent > 0);
         }
+        QVERIFY(store.flush());
+        MetricQuery query;
+        query.metric = QStringLiteral("sharding.stage_latency");
+        QCOMPARE(store.query(query).size(), int(which.size()) * int(stages.size()));
+        query.metric = QStringLiteral("sharding.request_latency");
+        QCOMPARE(store.query(query).size(), int(which.size()));
+        query.metric = QStringLiteral("sharding.stage_ms_per_layer");
+        query.tags.host = ids.first();
+        QCOMPARE(store.query(query).size(), int(which.size()));
     }
 
     void badPlansAreRefused()
