@@ -1,5 +1,6 @@
 #include "cluster/Worker.h"
 
+#include "cluster/ModelBenchmarkTask.h"
 #include "cluster/TaskRunner.h"
 #include "common/LogCategories.h"
 
@@ -222,11 +223,16 @@ void Worker::onAssign(const ClusterMessage &m)
     if (m_runners.contains(key) || m_outbox.contains(key)) {
         return; // duplicate delivery
     }
-    if (m.spec.kind != TaskSpec::Kind::Command) {
-        reject(m, QStringLiteral("unsupported"), QStringLiteral("this worker runs no model benchmarks"));
-        return;
-    }
-    if (!m_config.allowCommands) {
+    TaskSpec spec = m.spec;
+    if (spec.kind == TaskSpec::Kind::ModelBenchmark) {
+        const QString program = ModelBenchmarkTask::program();
+        if (program.isEmpty()) {
+            reject(m, QStringLiteral("unsupported"),
+                   QStringLiteral("this worker runs no model benchmarks (accelctl not found)"));
+            return;
+        }
+        spec = ModelBenchmarkTask::toCommand(spec, program);
+    } else if (!m_config.allowCommands) {
         reject(m, QStringLiteral("not-allowed"),
                QStringLiteral("command tasks are not allowed on this worker"));
         return;
@@ -248,7 +254,7 @@ void Worker::onAssign(const ClusterMessage &m)
     safe.replace(QLatin1Char('/'), QLatin1Char('_'));
     const QString dir =
         QDir(m_config.workDir).filePath(QStringLiteral("tasks/%1-%2").arg(safe).arg(m.attempt));
-    auto *runner = new TaskRunner(m.spec, dir, this);
+    auto *runner = new TaskRunner(spec, dir, this);
     m_runners.insert(key, Running{m.task, m.attempt, runner});
     const QString task = m.task;
     const int attempt = m.attempt;

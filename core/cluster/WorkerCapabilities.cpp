@@ -1,5 +1,6 @@
 #include "cluster/WorkerCapabilities.h"
 
+#include "cluster/ModelBenchmarkTask.h"
 #include "cluster/TaskSpec.h"
 
 #include <QFile>
@@ -16,6 +17,9 @@ QStringList WorkerCapabilities::capabilityStrings() const
     QStringList caps;
     if (commandTasks) {
         caps << QStringLiteral("command");
+    }
+    if (modelBenchmarks) {
+        caps << QStringLiteral("model-benchmark");
     }
     if (nativeBackend) {
         caps << QStringLiteral("native-backend");
@@ -70,6 +74,7 @@ QJsonObject WorkerCapabilities::toJson() const
             {QStringLiteral("browsers"), bs},
             {QStringLiteral("nativeBackend"), nativeBackend},
             {QStringLiteral("commandTasks"), commandTasks},
+            {QStringLiteral("modelBenchmarks"), modelBenchmarks},
             {QStringLiteral("labels"), QJsonArray::fromStringList(labels)},
             {QStringLiteral("slots"), slotCount}};
 }
@@ -108,6 +113,7 @@ bool WorkerCapabilities::fromJson(const QJsonObject &o, WorkerCapabilities *out,
     c.arch = o.value(QStringLiteral("arch")).toString().left(128);
     c.nativeBackend = o.value(QStringLiteral("nativeBackend")).toBool();
     c.commandTasks = o.value(QStringLiteral("commandTasks")).toBool();
+    c.modelBenchmarks = o.value(QStringLiteral("modelBenchmarks")).toBool();
     const QJsonArray labels = o.value(QStringLiteral("labels")).toArray();
     if (labels.size() > 256) {
         *error = QStringLiteral("too many labels");
@@ -188,6 +194,9 @@ WorkerCapabilities WorkerCapabilities::detect(const QString &workDir)
             }
         }
     }
+    // Model benchmarks run through accelctl (native reference, embedded helper and browsers).
+    c.modelBenchmarks = !ModelBenchmarkTask::program().isEmpty();
+    c.nativeBackend = c.modelBenchmarks;
     return c;
 }
 

@@ -26,12 +26,14 @@ struct WorkerCapabilities
     QString kernel; ///< QSysInfo::kernelType()
     QString arch;
     QList<Browser> browsers;
-    bool nativeBackend = false; ///< a native (C++) model backend is available
-    bool commandTasks = false;  ///< started with --allow-commands
+    bool nativeBackend = false;   ///< a native (C++) model backend is available
+    bool commandTasks = false;    ///< started with --allow-commands
+    bool modelBenchmarks = false; ///< accelctl is installed: model benchmark tasks can run
     QStringList labels;
     int slotCount = 1; ///< tasks run concurrently
 
-    /// Capability strings for matching: "command", "browser:NAME", "feature:F", "native-backend".
+    /// Capability strings for matching: "command", "model-benchmark", "browser:NAME", "feature:F",
+    /// "native-backend".
     QStringList capabilityStrings() const;
     /// Why requirements are not met (empty when they are).
     QString mismatch(const TaskRequirements &req, const QStringList &requiredCapabilities) const;

@@ -13,6 +13,7 @@ target_sources(accel_core PRIVATE
   cluster/AccessToken.h cluster/AccessToken.cpp
   cluster/CoordinatorServer.h cluster/CoordinatorServer.cpp
   cluster/TaskRunner.h cluster/TaskRunner.cpp
+  cluster/ModelBenchmarkTask.h cluster/ModelBenchmarkTask.cpp
   cluster/Worker.h cluster/Worker.cpp
   cluster/ClusterClient.h cluster/ClusterClient.cpp
   cluster/SchedulerBenchmark.h cluster/SchedulerBenchmark.cpp

@@ -330,6 +330,60 @@ private Q_SLOTS:
         QCOMPARE(c.get(QStringLiteral("/api/v1/health")).status, 200);
     }
 
+    void modelBenchmarkTaskRunsOnAWorker()
+    {
+        // The worker runs `accelctl model-bench` in its own process group: the native reference
+        // and the embedded QtWebEngine host, each checked against the reference.
+        startWorker(QStringLiteral("w1"));
+        QTRY_VERIFY_WITH_TIMEOUT(connectedWorkers() == 1, 10000);
+        const QJsonArray caps =
+            workers().at(0).toObject().value(QStringLiteral("capabilityStrings")).toArray();
+        QVERIFY2(caps.contains(QStringLiteral("model-benchmark")), "accelctl not found next to the worker");
+        QVERIFY(caps.contains(QStringLiteral("native-backend")));
+        ClusterClient c(base(), m_token);
+        const QByteArray suiteJson =
+            QJsonDocument(QJsonObject{{QStringLiteral("name"), QStringLiteral("models")},
+                                      {QStringLiteral("tasks"),
+                                       QJsonArray{QJsonObject{
+                                           {QStringLiteral("id"), QStringLiteral("demo")},
+                                           {QStringLiteral("kind"), QStringLiteral("model-benchmark")},
+                                           {QStringLiteral("model"), QStringLiteral("demo")},
+                                           {QStringLiteral("hosts"),
+                                            QJsonArray{QStringLiteral("native"), QStringLiteral("embedded")}},
+                                           {QStringLiteral("iterations"), 2},
+                                           {QStringLiteral("timeoutMs"), 150000}}}}})
+                .toJson();
+        const auto submitted = c.post(QStringLiteral("/api/v1/suites"), suiteJson);
+        QCOMPARE(submitted.status, 201);
+        const QString suiteId = submitted.json().object().value(QStringLiteral("id")).toString();
+        QTRY_VERIFY_WITH_TIMEOUT(suiteDone(suiteId) == 1, 160000);
+        const QJsonArray cases = c.get(QStringLiteral("/api/v1/suites/%1/results").arg(suiteId))
+                                     .json()
+                                     .object()
+                                     .value(QStringLiteral("cases"))
+                                     .toArray();
+        QCOMPARE(cases.size(), 1);
+        const QJsonObject result = cases.at(0).toObject();
+        QVERIFY2(result.value(QStringLiteral("status")).toString() == QLatin1String("passed"),
+                 qPrintable(QJsonDocument(result).toJson()));
+        const QJsonArray artifacts = result.value(QStringLiteral("artifacts")).toArray();
+        QCOMPARE(artifacts.size(), 1);
+        QCOMPARE(artifacts.at(0).toObject().value(QStringLiteral("name")).toString(),
+                 QStringLiteral("model-bench.json"));
+        const QJsonArray runs =
+            QJsonDocument::fromJson(
+                artifacts.at(0).toObject().value(QStringLiteral("content")).toString().toUtf8())
+                .object()
+                .value(QStringLiteral("results"))
+                .toArray();
+        QCOMPARE(runs.size(), 2);
+        for (const QJsonValue &r : runs) {
+            QVERIFY2(r.toObject().value(QStringLiteral("pass")).toBool(),
+                     qPrintable(QJsonDocument(r.toObject()).toJson()));
+            QVERIFY(r.toObject().value(QStringLiteral("medianMs")).toDouble() > 0);
+        }
+    }
+
     void workerCannotReportATaskItWasNotGiven()
     {
         ClusterClient c(base(), m_token);
