@@ -1,0 +1,2 @@
+# Sharding area commands: `accelctl plan` and `accelctl bench planner`.
+target_sources(accelctl PRIVATE commands/sharding.cpp)
