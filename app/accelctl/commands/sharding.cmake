@@ -1,2 +1,2 @@
-# Sharding commands: `accelctl bench pipeline`.
-target_sources(accelctl PRIVATE commands/bench_pipeline.cpp)
+# Sharding area commands: `accelctl plan`, `accelctl bench planner`, `accelctl bench pipeline`.
+target_sources(accelctl PRIVATE commands/sharding.cpp commands/bench_pipeline.cpp)
