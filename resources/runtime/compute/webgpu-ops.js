@@ -56,8 +56,8 @@ export async function createWebGpuOps(options = {}) {
     [fetchText('matmul_regblock.wgsl'), fetchText('matmul_tiled.wgsl'), fetchText('ops.wgsl')]);
 
   device.pushErrorScope('validation');
-  const pipeline = code => device.createComputePipeline({
-    layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' },
+  const pipeline = (code, entryPoint = 'main') => device.createComputePipeline({
+    layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint },
   });
   const opSources = {};
   for (const chunk of opsSrc.split(/^\/\/\/\/ /m).slice(1)) {
@@ -66,6 +66,7 @@ export async function createWebGpuOps(options = {}) {
   }
   const pipelines = {
     regblock: pipeline(regblockSrc),
+    regblockUnaligned: pipeline(regblockSrc, 'main_unaligned'),
     tiled: pipeline(tiledSrc),
   };
   for (const [name, src] of Object.entries(opSources)) pipelines[name] = pipeline(src);
@@ -122,7 +123,9 @@ export async function createWebGpuOps(options = {}) {
       const cols = shape.length ? shape[shape.length - 1] : 1;
       const colsPadded = Math.ceil(cols / 4) * 4;
       const rowBytes = colsPadded * 4;
-      const rowsPerPart = Math.max(1, Math.floor(maxBinding / rowBytes));
+      // Parts start on rows that are multiples of 4 when possible (the vec4 path of matmul_regblock).
+      const fitRows = Math.floor(maxBinding / rowBytes);
+      const rowsPerPart = Math.max(1, fitRows >= 4 ? fitRows - (fitRows % 4) : fitRows);
       if (rowBytes > maxBinding) throw new Error(`weight ${name}: one row is larger than a storage binding`);
       const parts = [];
       for (let r0 = 0; r0 < rows; r0 += rowsPerPart) {
@@ -169,7 +172,11 @@ export async function createWebGpuOps(options = {}) {
         if (matmulKernel === 'tiled') {
           dispatch(pipelines.tiled, buffers, params, Math.ceil(w.colsPadded / 16), Math.ceil(M / 16));
         } else {
-          dispatch(pipelines.regblock, buffers, params, Math.ceil(N4 / 8), Math.ceil(Math.ceil(M / 4) / 8));
+          // 16 rows x 4 vec4 columns per invocation, 8x4 invocations per workgroup; A rows are read
+          // as vec4 when they start on 16-byte boundaries (lda = K, aOff = part.r0).
+          const aligned = K % 4 === 0 && part.r0 % 4 === 0;
+          dispatch(aligned ? pipelines.regblock : pipelines.regblockUnaligned, buffers, params,
+                   Math.ceil(Math.ceil(N4 / 4) / 8), Math.ceil(Math.ceil(M / 16) / 4));
         }
       });
       return c;
