@@ -232,7 +232,7 @@ void PipelineExecutor::onDeployed(int index, HostModelClient *client)
 void PipelineExecutor::onDeployFailed(int index, HostModelClient *client, const QString &message)
 {
     Stage &stage = m_stages[std::size_t(index)];
-    if (stage.client != client) {
+    if (stage.client != client || m_state == State::Failed) {
         return;
     }
     qCWarning(lcPipeline).noquote() << "stage" << index << "deployment on" << stage.spec.hostId
@@ -241,6 +241,7 @@ void PipelineExecutor::onDeployFailed(int index, HostModelClient *client, const 
         // The initial plan does not deploy: the operator must see why, nothing was accepted yet
         // except queued requests, which stay queued for a retry of start() on other hosts.
         setState(State::Failed);
+        m_timer->stop();
         Q_EMIT startFailed(tr("stage %1 (layers %2:%3) could not be deployed on %4: %5")
                                .arg(index)
                                .arg(stage.spec.firstLayer)

@@ -2,6 +2,7 @@
 
 #include "history/MetricSample.h"
 #include "history/MetricsStore.h"
+#include "hosts/HostKind.h"
 #include "sharding/PipelineExecutor.h"
 
 #include <QDateTime>
@@ -24,10 +25,16 @@ PipelineMetrics::PipelineMetrics(PipelineExecutor *executor, MetricsStore *store
             return;
         }
         const PipelineExecutor::StageStats &s = stats[index];
+        // Tags as BrowserProfiles reads them: model = the model family, browser = the host kind
+        // (host ids are "<kind>-<hex>"), backend; so measured speed refines host selection.
         MetricTags tags;
         tags.host = s.hostId;
         tags.backend = s.backend;
         tags.model = m_model;
+        const auto kind = hostKindFromName(s.hostId.section(QLatin1Char('-'), 0, 0));
+        tags.browser =
+            kind ? (*kind == HostKind::Embedded ? QStringLiteral("qtwebengine") : hostKindName(*kind))
+                 : QString();
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         const int layers = std::max(1, s.lastLayer - s.firstLayer);
         MetricTags queueTags;

@@ -8,6 +8,7 @@ namespace accel {
 class MetricsStore;
 class PipelineExecutor;
 
+/// `modelFamily` ("text", "vision", "audio") is the `model` tag, as BrowserProfiles expects.
 /// Feeds a pipeline's observations into the performance history (MetricsStore), where the
 /// History panel charts and analyses them and the planner can read measured speeds back:
 ///   sharding.stage_latency        one run of one stage (tags: host, backend, model)

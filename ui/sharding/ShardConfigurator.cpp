@@ -131,9 +131,13 @@ void ShardConfigurator::setPlannerOptions(const ShardPlannerOptions &options)
 void ShardConfigurator::setHosts(const QList<ShardHost> &hosts)
 {
     const QStringList wasChecked = checkedHostIds();
+    // Hosts seen usable before keep the operator's choice; new hosts and hosts that just became
+    // usable (a starting host that connected) are checked.
     QStringList known;
     for (const ShardHost &h : m_hosts) {
-        known.append(h.id);
+        if (h.usable) {
+            known.append(h.id);
+        }
     }
     m_hosts = hosts;
     {

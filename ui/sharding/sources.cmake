@@ -2,4 +2,5 @@
 target_sources(accel_ui PRIVATE
   sharding/ShardPlanBar.h sharding/ShardPlanBar.cpp
   sharding/ShardConfigurator.h sharding/ShardConfigurator.cpp
+  sharding/ShardsPanel.h sharding/ShardsPanel.cpp
 )

@@ -9,10 +9,15 @@
 #include "history/HistoryView.h"
 #include "history/MetricsStore.h"
 #include "hosts/RuntimeServer.h"
+#include "model/DemoModel.h"
+#include "model/HostModelClient.h"
+#include "model/ModelWeights.h"
+#include "model/SafetensorsReader.h"
 #include "pool/PoolConfig.h"
 #include "pool/PoolPanels.h"
 #include "pool/ProfileSelectionPolicy.h"
 #include "pool/ResourcePool.h"
+#include "sharding/ShardsPanel.h"
 #include "shell/MainWindow.h"
 
 #include <QDateTime>
@@ -103,6 +108,23 @@ void ConsoleRuntime::startPool(MainWindow *window)
     connect(m_pool, &ResourcePool::hostsUpdated, this, &ConsoleRuntime::recordPoolMetrics);
     m_pool->start();
     loadSelectionProfiles();
+    startShards(window);
+}
+
+void ConsoleRuntime::startShards(MainWindow *window)
+{
+    // The bundled demo model (random weights) until the operator loads another one.
+    auto reader = std::make_shared<SafetensorsReader>();
+    auto weights = std::make_shared<ModelWeights>();
+    ModelError error;
+    if (!reader->openBytes(DemoModel::safetensorsBytes(DemoModel::config(), {}), &error) ||
+        !weights->adopt(DemoModel::config(), reader, &error)) {
+        fail(window, tr("Demo model unavailable: %1").arg(error.message));
+        return;
+    }
+    m_shards = new ShardsPanel(m_pool, m_metrics);
+    m_shards->setModel(std::make_shared<ModelPackage>(QStringLiteral("demo"), weights));
+    window->setPanel(MainWindow::Panel::Shards, m_shards);
 }
 
 void ConsoleRuntime::loadSelectionProfiles()
@@ -118,8 +140,9 @@ void ConsoleRuntime::loadSelectionProfiles()
         m_pool->selector().setPolicy(std::make_shared<ProfileSelectionPolicy>(watcher->result()));
     });
     MetricsStore *store = m_metrics;
-    watcher->setFuture(QtConcurrent::run(
-        [store] { return BrowserProfiles::fromStore(store, QStringLiteral("sharding.stage_latency"), {}); }));
+    watcher->setFuture(QtConcurrent::run([store] {
+        return BrowserProfiles::fromStore(store, QStringLiteral("sharding.stage_ms_per_layer"), {});
+    }));
 }
 
 void ConsoleRuntime::recordPoolMetrics()

@@ -14,6 +14,7 @@ class ResourcePool;
 class RuntimeServer;
 class SqliteStore;
 class Worker;
+class ShardsPanel;
 } // namespace accel
 
 namespace accel::ui {
@@ -56,6 +57,7 @@ private:
     void startMetrics(MainWindow *window);
     void startPool(MainWindow *window);
     void startCluster(MainWindow *window);
+    void startShards(MainWindow *window);
     void recordPoolMetrics();
     void loadSelectionProfiles();
     void fail(MainWindow *window, const QString &what);
@@ -70,6 +72,7 @@ private:
     Coordinator *m_coordinator = nullptr;
     CoordinatorServer *m_coordinatorServer = nullptr;
     Worker *m_worker = nullptr;
+    ShardsPanel *m_shards = nullptr;
     QFutureWatcherBase *m_profileLoad = nullptr;
     QUrl m_coordinatorUrl;
     QString m_tokenFile;

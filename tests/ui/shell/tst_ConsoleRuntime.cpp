@@ -6,6 +6,9 @@
 #include "history/MetricsStore.h"
 #include "hosts/RuntimeServer.h"
 #include "pool/ResourcePool.h"
+#include "sharding/PipelineExecutor.h"
+#include "sharding/ShardConfigurator.h"
+#include "sharding/ShardsPanel.h"
 #include "shell/ConsoleRuntime.h"
 #include "shell/MainWindow.h"
 #include "shell/PlaceholderPanel.h"
@@ -15,7 +18,9 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QPushButton>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -92,6 +97,25 @@ private Q_SLOTS:
                 return false;
             }(),
             20000);
+
+        // The Shards panel plans over the two embedded hosts, deploys the demo model as two
+        // stages and answers a stream of requests, each checked against the native reference.
+        auto *shards = qobject_cast<accel::ShardsPanel *>(window.panel(MainWindow::Panel::Shards));
+        QVERIFY(shards);
+        shards->configurator()->setStrategy(accel::ShardStrategy::Layer);
+        shards->configurator()->setStageCount(2);
+        QTRY_VERIFY2_WITH_TIMEOUT(shards->configurator()->isApplyEnabled(),
+                                  qPrintable(shards->configurator()->errorText()), 10000);
+        shards->configurator()->apply();
+        QVERIFY(shards->executor());
+        QTRY_COMPARE_WITH_TIMEOUT(shards->executor()->state(), accel::PipelineExecutor::State::Ready, 60000);
+        QCOMPARE(shards->executor()->stages().size(), 2);
+        shards->requestCount()->setValue(8);
+        QTRY_VERIFY(shards->runButton()->isEnabled());
+        shards->runButton()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(shards->answered(), 8, 60000);
+        QCOMPARE(shards->failures(), 0);
+        QCOMPARE(shards->mismatches(), 0);
     }
 
     void badDataDirIsReportedNotFatal()
