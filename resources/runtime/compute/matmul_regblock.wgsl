@@ -36,13 +36,15 @@ fn loadB(k: u32, c: vec4<u32>) -> mat4x4<f32> {
 }
 // Adds the bias (flags & 1) and writes (or adds to C, flags & 2) the block, skipping rows >= M and
 // columns >= N.
-fn finish(r0: u32, cb: u32, c: vec4<u32>, acc: array<mat4x4<f32>, 16>) {
+// (Dynamic indices go through function variables: every WGSL implementation allows that.)
+fn finish(r0: u32, cb: u32, c: vec4<u32>, accIn: array<mat4x4<f32>, 16>) {
+  var acc = accIn;
   var bv = mat4x4<f32>();
   if ((p.flags & 1u) != 0u) { bv = mat4x4<f32>(bias[c.x], bias[c.y], bias[c.z], bias[c.w]); }
   for (var i = 0u; i < 16u; i = i + 1u) {
     let row = r0 + i;
     if (row >= p.M) { return; }
-    let v = acc[i] + bv;
+    var v = acc[i] + bv;
     for (var j = 0u; j < 4u; j = j + 1u) {
       for (var e = 0u; e < 4u; e = e + 1u) {
         let col = (cb + j) * 4u + e;
