@@ -2,6 +2,7 @@
 
 #include "hosts/HostKind.h"
 #include "model/ModelLayerModel.h"
+#include "model/ModelRunText.h"
 #include "model/TokenIds.h"
 #include "pool/ResourcePool.h"
 
@@ -263,35 +264,6 @@ void ModelPanel::onModelLoadFailed(const QString &message)
     updateActions();
 }
 
-QString ModelPanel::hostLabel(const PoolHostInfo &info) const
-{
-    QString state;
-    switch (info.state) {
-    case PoolHostState::Starting:
-        state = tr("starting");
-        break;
-    case PoolHostState::Ready:
-        state = tr("ready");
-        break;
-    case PoolHostState::Draining:
-        state = tr("draining");
-        break;
-    case PoolHostState::Closing:
-        state = tr("closing");
-        break;
-    case PoolHostState::Lost:
-        state = tr("lost");
-        break;
-    }
-    QString label = tr("%1 (%2) · %3 · health %4")
-                        .arg(info.id, hostKindName(info.kind), state)
-                        .arg(info.health, 0, 'f', 0);
-    if (info.breaker != BreakerState::Closed) {
-        label += tr(" · breaker %1").arg(toString(info.breaker));
-    }
-    return label;
-}
-
 void ModelPanel::refreshHosts()
 {
     const QList<PoolHostInfo> hosts = m_pool ? m_pool->hosts() : QList<PoolHostInfo>();
@@ -302,14 +274,14 @@ void ModelPanel::refreshHosts()
     }
     if (sameIds) {
         for (qsizetype i = 0; i < hosts.size(); ++i) {
-            m_hostCombo->setItemText(int(i), hostLabel(hosts.at(i)));
+            m_hostCombo->setItemText(int(i), ModelRunText::hostLabel(hosts.at(i)));
         }
     } else {
         const QSignalBlocker block(m_hostCombo);
         m_hostCombo->clear();
         int select = -1;
         for (const PoolHostInfo &info : hosts) {
-            m_hostCombo->addItem(hostLabel(info));
+            m_hostCombo->addItem(ModelRunText::hostLabel(info));
             m_hostCombo->setItemData(m_hostCombo->count() - 1, info.id, kHostIdRole);
             if (info.id == current ||
                 (select < 0 && current.isEmpty() && info.state == PoolHostState::Ready)) {
@@ -373,33 +345,9 @@ void ModelPanel::validateTokens()
     }
     const ModelConfig &c = m_controller->config();
     const TokenIds parsed = TokenIds::parse(m_tokens->text(), c.vocabSize, c.maxPositions);
-    switch (parsed.error) {
-    case TokenIds::Error::None:
-        m_tokenIds = parsed.ids;
-        m_tokensValid = true;
-        setMessage(m_tokenMessage, tr("%n token(s)", nullptr, int(parsed.ids.size())), false);
-        break;
-    case TokenIds::Error::Empty:
-        setMessage(m_tokenMessage, tr("Enter token ids separated by commas or spaces."), true);
-        break;
-    case TokenIds::Error::NotANumber:
-        setMessage(m_tokenMessage,
-                   tr("Token %1 (\"%2\") is not a whole number.").arg(parsed.index + 1).arg(parsed.text),
-                   true);
-        break;
-    case TokenIds::Error::OutOfRange:
-        setMessage(m_tokenMessage,
-                   tr("Token %1 is %2, outside the vocabulary (0 to %3).")
-                       .arg(parsed.index + 1)
-                       .arg(parsed.value)
-                       .arg(c.vocabSize - 1),
-                   true);
-        break;
-    case TokenIds::Error::TooMany:
-        setMessage(m_tokenMessage,
-                   tr("%1 tokens: this model takes at most %2.").arg(parsed.count).arg(c.maxPositions), true);
-        break;
-    }
+    m_tokensValid = parsed.isValid();
+    m_tokenIds = parsed.ids;
+    setMessage(m_tokenMessage, ModelRunText::tokenMessage(parsed), !m_tokensValid);
     updateActions();
 }
 
@@ -430,32 +378,6 @@ void ModelPanel::updateActions()
                                           : why);
 }
 
-QString ModelPanel::refusalText(ModelRunController::Refusal refusal, const QString &detail) const
-{
-    using R = ModelRunController::Refusal;
-    switch (refusal) {
-    case R::None:
-        return {};
-    case R::NoModel:
-        return tr("Load a model first.");
-    case R::Busy:
-        return tr("A run is already in progress.");
-    case R::BadRange:
-        return tr("The layer range %1 is not valid.").arg(detail);
-    case R::NoTokens:
-        return tr("Enter token ids first.");
-    case R::NoHost:
-        return tr("Host %1 is not in the pool any more.").arg(detail);
-    case R::HostNotReady:
-        return tr("The host is not ready (%1).").arg(detail);
-    case R::BreakerOpen:
-        return tr("The host's breaker rejects work now (retry in %1 ms).").arg(detail);
-    case R::DeployRefused:
-        return tr("Deployment refused: %1").arg(detail);
-    }
-    return {};
-}
-
 void ModelPanel::run()
 {
     ModelRunController::RunRequest request;
@@ -469,7 +391,8 @@ void ModelPanel::run()
     m_check->clear();
     m_result->clear();
     if (!m_tokensValid || !m_controller->start(request, &refusal, &detail)) {
-        setMessage(m_status, m_tokensValid ? refusalText(refusal, detail) : tr("Fix the token ids first."),
+        setMessage(m_status,
+                   m_tokensValid ? ModelRunText::refusal(refusal, detail) : tr("Fix the token ids first."),
                    true);
         updateActions();
         return;
@@ -519,49 +442,9 @@ void ModelPanel::onUpload(qint64 sentBytes, qint64 stageBytes)
 void ModelPanel::showReport()
 {
     const ModelRunController::RunReport &r = m_controller->report();
-    QStringList lines;
-    if (!r.backend.isEmpty()) {
-        QString backend = tr("Backend: %1").arg(r.backend);
-        if (r.requestedBackend == QLatin1String("auto")) {
-            QStringList probes;
-            for (auto it = r.probeMs.constBegin(); it != r.probeMs.constEnd(); ++it) {
-                probes.append(tr("%1 %2 ms").arg(it.key()).arg(it.value().toDouble(), 0, 'f', 2));
-            }
-            backend += probes.isEmpty()
-                           ? tr(" (auto; the page had measured its backends before)")
-                           : tr(" (auto; probe per matmul: %1)").arg(probes.join(QStringLiteral(", ")));
-        }
-        lines.append(backend);
-    }
-    if (r.deployMs >= 0) {
-        lines.append(tr("Deploy: %1 ms, %2 MiB uploaded (%3 bytes)")
-                         .arg(r.deployMs)
-                         .arg(double(r.bytesUploaded) / kMiB, 0, 'f', 2)
-                         .arg(QLocale().toString(r.bytesUploaded)));
-    }
-    if (r.runMs >= 0) {
-        lines.append(tr("Run: %1 ms for layers %2 to %3, %n token(s)", nullptr, r.seqLen)
-                         .arg(r.runMs)
-                         .arg(r.firstLayer)
-                         .arg(r.lastLayer));
-    }
-    if (r.hasTopTokens) {
-        QStringList top;
-        for (const auto &t : r.topTokens) {
-            top.append(tr("%1 (%2)").arg(t.token).arg(double(t.logit), 0, 'f', 3));
-        }
-        lines.append(tr("Top-5 next tokens (logits computed natively from the host's hidden state): %1")
-                         .arg(top.join(QStringLiteral(", "))));
-    }
-    m_result->setText(lines.join(QLatin1Char('\n')));
-    if (r.compared) {
-        const QString numbers = tr("max abs error %1, relative %2 (tolerance %3)")
-                                    .arg(r.maxAbs, 0, 'g', 3)
-                                    .arg(r.relative, 0, 'g', 3)
-                                    .arg(r.tolerance, 0, 'g', 3);
-        m_check->setText(r.passed ? colored(tr("PASS: %1").arg(numbers), "#1b7f1b")
-                                  : colored(tr("FAIL: %1").arg(numbers), "#b00020"));
-    }
+    m_result->setText(ModelRunText::reportLines(r));
+    const QString check = ModelRunText::checkLine(r);
+    m_check->setText(check.isEmpty() ? QString() : colored(check, r.passed ? "#1b7f1b" : "#b00020"));
 }
 
 void ModelPanel::onRunEnded()

@@ -75,8 +75,6 @@ private:
     void onUpload(qint64 sentBytes, qint64 stageBytes);
     void showReport();
     void onRunEnded();
-    QString hostLabel(const PoolHostInfo &info) const;
-    QString refusalText(ModelRunController::Refusal refusal, const QString &detail) const;
 
     ResourcePool *m_pool;
     ModelRunController *m_controller;

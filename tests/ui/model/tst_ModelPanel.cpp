@@ -66,14 +66,15 @@ private:
         QObject owner;
         std::unique_ptr<ModelPanel> panel;
 
-        explicit Fixture(bool startPool = true)
+        explicit Fixture(bool startPool = true, int embeddedHosts = 1)
             : server(serverConfig())
         {
             QString error;
             if (!server.start(&error)) {
                 qFatal("server: %s", qPrintable(error));
             }
-            PoolConfig config; // 2 embedded hosts
+            PoolConfig config;
+            config.limits[HostKind::Embedded].minHosts = embeddedHosts;
             config.updateIntervalMs = 50;
             config.breaker.openDurationMs = 500; // a replaced host takes work again soon
             config.heartbeatTimeoutMs = kHeartbeatTimeoutMs;
@@ -334,7 +335,7 @@ private Q_SLOTS:
         CircuitBreaker *breaker = f.pool->breaker(host);
         const quint64 cancelled = failuresOf(breaker, ErrorCategory::Cancelled);
         f.setBackend(QStringLiteral("js"));
-        f.panel->tokensEdit()->setText(longInput(256));
+        f.panel->tokensEdit()->setText(longInput(128));
         f.panel->run();
         QVERIFY(QTest::qWaitFor(
             [&f] { return f.controller()->phase() == ModelRunController::Phase::Running; }, kRunTimeoutMs));
@@ -353,7 +354,7 @@ private Q_SLOTS:
 
     void hostKilledMidRun()
     {
-        Fixture f;
+        Fixture f(true, 2);
         QVERIFY(f.loadDemo());
         QVERIFY(f.waitReady(2));
         const QString host = f.selectedHost();
