@@ -21,3 +21,11 @@ target_sources(accel_core PRIVATE
   model/ContentStore.h model/ContentStore.cpp
   model/HostModelClient.h model/HostModelClient.cpp
 )
+# Console model panel helpers: token input, layer table, background reference check.
+target_sources(accel_core PRIVATE
+  model/TokenIds.h model/TokenIds.cpp
+  model/ModelLayerModel.h model/ModelLayerModel.cpp
+  model/ReferenceCheck.h model/ReferenceCheck.cpp
+  model/ModelRunFailure.h model/ModelRunFailure.cpp
+  model/ModelRunController.h model/ModelRunController.cpp
+)
