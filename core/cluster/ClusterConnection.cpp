@@ -648,10 +648,16 @@ void ClusterConnection::noteSuite(const QJsonObject &suite)
     }
     const int done = suite.value(QStringLiteral("done")).toInt();
     m_suiteDone.insert(id, done);
-    if (done > 0 && m_resultsDone.value(id, -1) != done && m_state == State::Connected &&
-        !m_results->isActive()) {
+    if (done <= 0 || m_resultsDone.value(id, -1) == done || m_state != State::Connected) {
+        return;
+    }
+    // Throttled while the suite runs; a suite that just ended gets its final numbers at once.
+    const bool ended = suite.value(QStringLiteral("state")).toString() != QLatin1String("running");
+    if (ended || !m_results->isActive()) {
         fetchDueResults();
-        m_results->start();
+        if (!m_results->isActive()) {
+            m_results->start();
+        }
     }
 }
 
