@@ -18,3 +18,10 @@ target_sources(accel_core PRIVATE
   cluster/ClusterClient.h cluster/ClusterClient.cpp
   cluster/SchedulerBenchmark.h cluster/SchedulerBenchmark.cpp
 )
+target_sources(accel_core PRIVATE
+  cluster/ClusterConnection.h cluster/ClusterConnection.cpp
+  cluster/ClusterTableModel.h cluster/ClusterTableModel.cpp
+  cluster/ClusterWorkersModel.h cluster/ClusterWorkersModel.cpp
+  cluster/ClusterSuitesModel.h cluster/ClusterSuitesModel.cpp
+  cluster/ClusterTasksModel.h cluster/ClusterTasksModel.cpp
+)

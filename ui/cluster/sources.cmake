@@ -1,0 +1,9 @@
+target_sources(accel_ui PRIVATE
+  cluster/LocalClusterControl.h
+  cluster/ClusterText.h cluster/ClusterText.cpp
+  cluster/ClusterItemDelegate.h cluster/ClusterItemDelegate.cpp
+  cluster/ConnectDialog.h cluster/ConnectDialog.cpp
+  cluster/ClusterPanel.h cluster/ClusterPanel.cpp
+  cluster/TaskDetailView.h cluster/TaskDetailView.cpp
+  cluster/TestRunsView.h cluster/TestRunsView.cpp
+)
