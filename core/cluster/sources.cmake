@@ -17,3 +17,5 @@ target_sources(accel_core PRIVATE
   cluster/ClusterClient.h cluster/ClusterClient.cpp
   cluster/SchedulerBenchmark.h cluster/SchedulerBenchmark.cpp
 )
+# Redundant coordinators on etcd (issue 8): leader/follower lifecycle of accelerate-node.
+target_sources(accel_core PRIVATE cluster/CoordinatorNode.h cluster/CoordinatorNode.cpp)
