@@ -1,7 +1,9 @@
 // accelerate-node: headless daemon, --role coordinator or --role worker. Parses arguments, builds
-// the core objects (SqliteStore + Coordinator + CoordinatorServer, or Worker) and runs.
+// the core objects (SqliteStore + Coordinator + CoordinatorServer; or, with --store etcd, a
+// CoordinatorNode that leads or follows; or a Worker) and runs.
 #include "cluster/AccessToken.h"
 #include "cluster/Coordinator.h"
+#include "cluster/CoordinatorNode.h"
 #include "cluster/CoordinatorServer.h"
 #include "cluster/SqliteStore.h"
 #include "cluster/Worker.h"
@@ -14,13 +16,67 @@
 #include <QFile>
 #include <QHostAddress>
 #include <QSaveFile>
+#include <QSocketNotifier>
 #include <QSslCertificate>
 #include <QSslKey>
 #include <QStandardPaths>
 #include <QSysInfo>
 #include <QTextStream>
+#include <QUrl>
+
+#include <csignal>
+#include <functional>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace {
+
+int g_signalFds[2] = {-1, -1};
+
+void onTerminationSignal(int)
+{
+    const char c = 1;
+    [[maybe_unused]] const ssize_t n = ::write(g_signalFds[0], &c, 1);
+}
+
+/// SIGTERM/SIGINT → `handler` on the event loop (self-pipe; the handler itself only writes a byte).
+bool installTerminationHandler(QObject *context, const std::function<void()> &handler)
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalFds) != 0) {
+        return false;
+    }
+    auto *notifier = new QSocketNotifier(g_signalFds[1], QSocketNotifier::Read, context);
+    QObject::connect(notifier, &QSocketNotifier::activated, context, [notifier, handler] {
+        char c = 0;
+        [[maybe_unused]] const ssize_t n = ::read(g_signalFds[1], &c, 1);
+        notifier->setEnabled(false);
+        handler();
+    });
+    struct sigaction action = {};
+    action.sa_handler = onTerminationSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    return ::sigaction(SIGTERM, &action, nullptr) == 0 && ::sigaction(SIGINT, &action, nullptr) == 0;
+}
+
+QList<QUrl> parseUrlList(const QString &list, QString *error)
+{
+    QList<QUrl> urls;
+    for (const QString &part : list.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const QUrl url(part.trimmed(), QUrl::StrictMode);
+        if (!url.isValid() || url.host().isEmpty() ||
+            (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https") &&
+             url.scheme() != QLatin1String("ws") && url.scheme() != QLatin1String("wss"))) {
+            *error = QStringLiteral("'%1' is not an http(s) URL").arg(part.trimmed());
+            return {};
+        }
+        urls.append(url);
+    }
+    if (urls.isEmpty()) {
+        *error = QStringLiteral("no URL given");
+    }
+    return urls;
+}
 
 int fail(const QString &message, int code = 2)
 {
@@ -90,9 +146,11 @@ int main(int argc, char **argv)
     const QCommandLineOption dead(QStringLiteral("dead-ms"),
                                   QStringLiteral("Silence before a worker is dead and its tasks migrate."),
                                   QStringLiteral("ms"), QStringLiteral("4000"));
-    const QCommandLineOption coordinator(QStringLiteral("coordinator"),
-                                         QStringLiteral("Worker: coordinator URL (http://host:port)."),
-                                         QStringLiteral("url"));
+    const QCommandLineOption coordinator(
+        QStringLiteral("coordinator"),
+        QStringLiteral("Worker: coordinator URL(s), comma-separated (http://host:port,...): tried in order, "
+                       "leader followed."),
+        QStringLiteral("url"));
     const QCommandLineOption workerId(QStringLiteral("worker-id"),
                                       QStringLiteral("Worker: stable id (default: host name)."),
                                       QStringLiteral("id"));
@@ -102,8 +160,28 @@ int main(int argc, char **argv)
                                          QStringLiteral("n"), QStringLiteral("1"));
     const QCommandLineOption allowCommands(QStringLiteral("allow-commands"),
                                            QStringLiteral("Worker: run command tasks (off by default)."));
-    parser.addOptions({role, dataDir, listen, portFile, tokenFile, tlsCert, tlsKey, heartbeat, suspect, dead,
-                       coordinator, workerId, label, slotsOption, allowCommands});
+    const QCommandLineOption store(
+        QStringLiteral("store"),
+        QStringLiteral("Coordinator: sqlite (default, embedded) or etcd (redundant)."),
+        QStringLiteral("kind"), QStringLiteral("sqlite"));
+    const QCommandLineOption etcdEndpoints(
+        QStringLiteral("etcd-endpoints"),
+        QStringLiteral("Coordinator with --store etcd: etcd client URLs, comma-separated."),
+        QStringLiteral("url,url"));
+    const QCommandLineOption etcdPrefix(QStringLiteral("etcd-prefix"),
+                                        QStringLiteral("Coordinator with --store etcd: key namespace."),
+                                        QStringLiteral("prefix"), QStringLiteral("/accel"));
+    const QCommandLineOption advertiseUrl(
+        QStringLiteral("advertise-url"),
+        QStringLiteral("Coordinator with --store etcd: URL other nodes redirect to (default: the bound "
+                       "address)."),
+        QStringLiteral("url"));
+    const QCommandLineOption leaseTtl(QStringLiteral("lease-ttl"),
+                                      QStringLiteral("Coordinator with --store etcd: leader lease TTL."),
+                                      QStringLiteral("seconds"), QStringLiteral("1"));
+    parser.addOptions({role,          dataDir, listen,        portFile,    tokenFile,    tlsCert, tlsKey,
+                       heartbeat,     suspect, dead,          coordinator, workerId,     label,   slotsOption,
+                       allowCommands, store,   etcdEndpoints, etcdPrefix,  advertiseUrl, leaseTtl});
     parser.process(app);
 
     const QString roleName = parser.value(role);
@@ -139,15 +217,46 @@ int main(int argc, char **argv)
             config.deadAfterMs < config.suspectAfterMs) {
             return fail(QStringLiteral("need 10 <= --heartbeat-ms < --suspect-ms <= --dead-ms"));
         }
-        auto *store = new accel::SqliteStore(QDir(dir).filePath(QStringLiteral("coordinator.db")),
-                                             accel::Clock::system(), &app);
-        auto opened = store->open();
-        if (!opened) {
-            return fail(opened.error().message, 1);
+        const QString storeKind = parser.value(store);
+        if (storeKind != QLatin1String("sqlite") && storeKind != QLatin1String("etcd")) {
+            return fail(QStringLiteral("--store must be 'sqlite' or 'etcd', got '%1'").arg(storeKind));
         }
-        auto *coord = new accel::Coordinator(store, accel::Clock::system(), config, &app);
-        if (!coord->start(&error)) {
-            return fail(error, 1);
+        const bool etcd = storeKind == QLatin1String("etcd");
+        accel::CoordinatorNode::Options nodeOptions;
+        if (etcd) {
+            nodeOptions.etcdEndpoints =
+                parser.value(etcdEndpoints).split(QLatin1Char(','), Qt::SkipEmptyParts);
+            for (QString &e : nodeOptions.etcdEndpoints) {
+                e = e.trimmed();
+            }
+            nodeOptions.prefix = parser.value(etcdPrefix).toUtf8();
+            bool ttlOk = false;
+            nodeOptions.leaseTtlSeconds = parser.value(leaseTtl).toLongLong(&ttlOk);
+            if (!ttlOk) {
+                return fail(
+                    QStringLiteral("--lease-ttl wants whole seconds, got '%1'").arg(parser.value(leaseTtl)));
+            }
+            nodeOptions.config = config;
+            // Checked now with a placeholder URL: the real one may need the bound port.
+            nodeOptions.advertiseUrl = QUrl(QStringLiteral("http://127.0.0.1"));
+            if (!accel::CoordinatorNode::validate(nodeOptions, &error)) {
+                return fail(error);
+            }
+        } else if (parser.isSet(etcdEndpoints)) {
+            return fail(QStringLiteral("--etcd-endpoints needs --store etcd"));
+        }
+        accel::Coordinator *coord = nullptr;
+        if (!etcd) {
+            auto *sqlite = new accel::SqliteStore(QDir(dir).filePath(QStringLiteral("coordinator.db")),
+                                                  accel::Clock::system(), &app);
+            auto opened = sqlite->open();
+            if (!opened) {
+                return fail(opened.error().message, 1);
+            }
+            coord = new accel::Coordinator(sqlite, accel::Clock::system(), config, &app);
+            if (!coord->start(&error)) {
+                return fail(error, 1);
+            }
         }
         auto *server = new accel::CoordinatorServer(coord, token, &app);
         if (parser.isSet(tlsCert)) {
@@ -178,9 +287,36 @@ int main(int argc, char **argv)
                 return fail(QStringLiteral("cannot write --port-file %1").arg(parser.value(portFile)), 1);
             }
         }
-        QTextStream(stdout) << "coordinator listening on " << (parser.isSet(tlsCert) ? "https://" : "http://")
-                            << address.toString() << ':' << bound << " (token file " << tokenPath << ")\n";
-        return app.exec();
+        const QString scheme = parser.isSet(tlsCert) ? QStringLiteral("https") : QStringLiteral("http");
+        QTextStream(stdout) << "coordinator listening on " << scheme << "://" << address.toString() << ':'
+                            << bound << " (token file " << tokenPath << ")" << Qt::endl;
+        if (!etcd) {
+            return app.exec();
+        }
+        if (parser.isSet(advertiseUrl)) {
+            nodeOptions.advertiseUrl = QUrl(parser.value(advertiseUrl), QUrl::StrictMode);
+        } else {
+            QUrl self;
+            self.setScheme(scheme);
+            self.setHost(address.toString());
+            self.setPort(bound);
+            nodeOptions.advertiseUrl = self;
+        }
+        if (!accel::CoordinatorNode::validate(nodeOptions, &error)) {
+            return fail(error);
+        }
+        auto *node = new accel::CoordinatorNode(nodeOptions, server, accel::Clock::system(), &app);
+        QObject::connect(node, &accel::CoordinatorNode::shutDown, &app, &QCoreApplication::quit);
+        if (!installTerminationHandler(&app, [node] { node->shutdown(); })) {
+            return fail(QStringLiteral("cannot install the SIGTERM handler"), 1);
+        }
+        node->start();
+        QTextStream(stdout) << "coordinator node " << nodeOptions.advertiseUrl.toString() << " on etcd "
+                            << nodeOptions.etcdEndpoints.join(QLatin1Char(',')) << " prefix "
+                            << QString::fromUtf8(nodeOptions.prefix) << Qt::endl;
+        const int rc = app.exec();
+        delete node; // before the server it points to
+        return rc;
     }
 
     // Worker
@@ -188,10 +324,11 @@ int main(int argc, char **argv)
         return fail(QStringLiteral("a worker needs --coordinator URL"));
     }
     accel::WorkerConfig config;
-    config.coordinator = QUrl(parser.value(coordinator));
-    if (!config.coordinator.isValid() || config.coordinator.host().isEmpty()) {
-        return fail(QStringLiteral("--coordinator is not a URL: %1").arg(parser.value(coordinator)));
+    config.coordinators = parseUrlList(parser.value(coordinator), &error);
+    if (config.coordinators.isEmpty()) {
+        return fail(QStringLiteral("--coordinator wants URL[,URL...]: %1").arg(error));
     }
+    config.coordinator = config.coordinators.first();
     QByteArray token = qgetenv("ACCEL_TOKEN");
     if (parser.isSet(tokenFile)) {
         token = accel::AccessToken::read(parser.value(tokenFile), &error);
@@ -212,7 +349,11 @@ int main(int argc, char **argv)
     config.allowCommands = parser.isSet(allowCommands);
     auto *worker = new accel::Worker(config, &app);
     worker->start();
-    QTextStream(stdout) << "worker " << config.workerId << " connecting to " << config.coordinator.toString()
-                        << '\n';
+    QStringList urls;
+    for (const QUrl &u : std::as_const(config.coordinators)) {
+        urls << u.toString();
+    }
+    QTextStream(stdout) << "worker " << config.workerId << " connecting to " << urls.join(QLatin1Char(','))
+                        << Qt::endl;
     return app.exec();
 }

@@ -48,6 +48,9 @@ QJsonObject Coordinator::Attempt::toJson() const
     QJsonObject o{{QStringLiteral("attempt"), attempt},
                   {QStringLiteral("worker"), worker},
                   {QStringLiteral("startedAt"), startedAt}};
+    if (epoch > 0) {
+        o.insert(QStringLiteral("epoch"), epoch);
+    }
     if (!endedAt.isEmpty()) {
         o.insert(QStringLiteral("endedAt"), endedAt);
     }
@@ -109,6 +112,7 @@ bool Coordinator::Task::fromJson(const QJsonObject &o, Task *out)
         Attempt at;
         at.attempt = a.value(QStringLiteral("attempt")).toInt();
         at.worker = a.value(QStringLiteral("worker")).toString();
+        at.epoch = qint64(a.value(QStringLiteral("epoch")).toDouble());
         at.startedAt = a.value(QStringLiteral("startedAt")).toString();
         at.endedAt = a.value(QStringLiteral("endedAt")).toString();
         at.outcome = a.value(QStringLiteral("outcome")).toString();
@@ -231,6 +235,13 @@ bool Coordinator::start(QString *error)
             continue;
         }
         t.spec = specByKey.value(t.key);
+        if (!m_suites.contains(t.suite)) {
+            // A suite is stored in chunks with its own record last: without the record the
+            // submission never completed (and was never acknowledged). Not run.
+            qCWarning(lcCluster) << "skipping task" << t.key
+                                 << "of a suite whose submission did not complete";
+            continue;
+        }
         auto result = m_results.constFind(t.key);
         if (!t.isFinal() && result != m_results.cend()) {
             // Finishing writes only the result (with the attempt history): it wins.
@@ -306,9 +317,13 @@ QString Coordinator::submitSuite(const SuiteSpec &spec)
     s.name = spec.name;
     s.startedAt = nowIso();
     s.state = QStringLiteral("running");
+    // etcd caps a transaction at 128 operations: tasks go in chunks, the suite record last.
     Write w;
-    w.ops.append(StoreOp::put(QByteArrayLiteral("/suites/") + s.id.toUtf8(), toBytes(s.toJson())));
     for (const TaskSpec &ts : spec.tasks) {
+        if (w.ops.size() >= kMaxOpsPerWrite - 1) {
+            queueWrite(std::move(w));
+            w = Write();
+        }
         Task t;
         t.key = s.id + QLatin1Char('/') + ts.id;
         t.suite = s.id;
@@ -321,6 +336,7 @@ QString Coordinator::submitSuite(const SuiteSpec &spec)
         ++m_unfinished;
         ++s.unfinished;
     }
+    w.ops.append(StoreOp::put(QByteArrayLiteral("/suites/") + s.id.toUtf8(), toBytes(s.toJson())));
     m_suites.insert(s.id, s);
     m_suiteOrder.append(s.id);
     queueWrite(std::move(w));
@@ -361,6 +377,7 @@ int Coordinator::scheduleNow()
         t.notBeforeMs = 0;
         Attempt at;
         at.attempt = t.attempt;
+        at.epoch = m_config.epoch;
         at.worker = a.worker;
         at.startedAt = nowIso();
         t.history.append(at);
@@ -666,6 +683,13 @@ void Coordinator::onResult(quint64 linkId, const QString &workerId, const Cluste
         sendError(
             linkId,
             QStringLiteral("result carries epoch %1, leader epoch is %2").arg(m.epoch).arg(m_config.epoch));
+        return;
+    }
+    if (t.isFinal() && t.attempt == m.attempt && !t.history.isEmpty() &&
+        t.history.last().worker == workerId && t.history.last().outcome == t.state) {
+        // The same result again (its ack was lost, e.g. the leader died after committing it):
+        // results are idempotent by task + attempt, so acknowledge and change nothing.
+        ack();
         return;
     }
     if (!isCurrentAttempt(t, workerId, m.attempt)) {
@@ -1060,8 +1084,32 @@ bool Coordinator::flush()
     }
     const QList<Write> batch = std::move(m_pending);
     m_pending.clear();
-    // Group commit: one transaction for everything of this event-loop turn. Later puts of the
-    // same key win, as they would applied one by one.
+    // Group commit: one transaction for everything of this event-loop turn (in groups of at most
+    // kMaxOpsPerWrite operations: etcd refuses larger ones). Later puts of the same key win, as
+    // they would applied one by one.
+    QList<QList<Write>> groups;
+    qsizetype ops = 0;
+    qsizetype compares = 0;
+    for (const Write &w : batch) {
+        if (groups.isEmpty() || ops + w.ops.size() > kMaxOpsPerWrite ||
+            compares + w.compares.size() > kMaxOpsPerWrite) {
+            groups.append(QList<Write>());
+            ops = 0;
+            compares = 0;
+        }
+        groups.last().append(w);
+        ops += w.ops.size();
+        compares += w.compares.size();
+    }
+    bool allOk = true;
+    for (const QList<Write> &group : std::as_const(groups)) {
+        allOk = commitGroup(group) && allOk;
+    }
+    return allOk;
+}
+
+bool Coordinator::commitGroup(const QList<Write> &batch)
+{
     StoreTxn txn;
     for (const Write &w : batch) {
         txn.compares += w.compares;

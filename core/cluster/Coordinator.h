@@ -94,6 +94,7 @@ private:
     struct Attempt
     {
         int attempt = 0;
+        qint64 epoch = 0; ///< leader epoch that assigned it (fencing audit across failovers)
         QString worker;
         QString startedAt;
         QString endedAt;
@@ -182,6 +183,9 @@ private:
     void persistWorker(const Worker &w);
     void persistSuite(const Suite &s);
     void queueWrite(Write w);
+    bool commitGroup(const QList<Write> &batch);
+    /// Operations (and compares) per store transaction; etcd's default limit is 128.
+    static constexpr qsizetype kMaxOpsPerWrite = 100;
     void suiteMaybeFinished(const QString &suiteId);
     QJsonObject resultsDocument(const Suite &s) const;
     QJsonObject taskSummary(const Task &t) const;

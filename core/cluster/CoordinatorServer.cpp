@@ -6,6 +6,7 @@
 #include "cluster/WorkerLink.h"
 #include "common/LogCategories.h"
 
+#include <QCoreApplication>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QJsonDocument>
@@ -50,7 +51,86 @@ CoordinatorServer::CoordinatorServer(Coordinator *coordinator, const QByteArray 
     , m_token(token)
 {
     connect(this, &QAbstractHttpServer::newWebSocketConnection, this, &CoordinatorServer::acceptWebSocket);
-    connect(m_coordinator, &Coordinator::eventOccurred, this, &CoordinatorServer::broadcast);
+    if (m_coordinator) {
+        connect(m_coordinator, &Coordinator::eventOccurred, this, &CoordinatorServer::broadcast);
+    }
+}
+
+void CoordinatorServer::setCoordinator(Coordinator *coordinator)
+{
+    if (coordinator == m_coordinator) {
+        return;
+    }
+    dropConnections(coordinator ? QStringLiteral("a new leader took over")
+                                : QStringLiteral("this coordinator is not the leader any more"));
+    if (m_coordinator) {
+        disconnect(m_coordinator, nullptr, this, nullptr);
+    }
+    m_coordinator = coordinator;
+    if (m_coordinator) {
+        connect(m_coordinator, &Coordinator::eventOccurred, this, &CoordinatorServer::broadcast);
+    }
+}
+
+void CoordinatorServer::dropConnections(const QString &reason)
+{
+    // Links belong to the coordinator that accepted them: it forgets them (so nothing it still
+    // flushes is sent on a deleted link), then the sockets close (workers reconnect and find
+    // the current leader).
+    const auto workers = m_workers;
+    m_workers.clear();
+    for (auto it = workers.cbegin(); it != workers.cend(); ++it) {
+        QWebSocket *socket = it.key();
+        disconnect(socket, nullptr, this, nullptr);
+        if (m_coordinator) {
+            m_coordinator->linkClosed(it.value()->id);
+        }
+        delete it.value();
+        socket->close(QWebSocketProtocol::CloseCodeGoingAway, reason.left(100));
+        socket->deleteLater();
+    }
+    for (const QPointer<QWebSocket> &socket : std::as_const(m_eventSockets)) {
+        if (socket) {
+            socket->close(QWebSocketProtocol::CloseCodeGoingAway, reason.left(100));
+        }
+    }
+    m_eventSockets.clear();
+}
+
+int CoordinatorServer::followerReply(const QString &method, const QString &path, const QString &query,
+                                     QByteArray *body, QByteArray *location) const
+{
+    const QString leader = m_leaderUrl.isValid() ? m_leaderUrl.toString(QUrl::StripTrailingSlash) : QString();
+    QJsonObject o;
+    if (path == QLatin1String("/api/v1/health") && method == QLatin1String("GET")) {
+        o = m_nodeInfo;
+        o.insert(QStringLiteral("version"), QCoreApplication::applicationVersion());
+        if (!o.contains(QStringLiteral("ok"))) {
+            o.insert(QStringLiteral("ok"), !leader.isEmpty());
+        }
+        *body = QJsonDocument(o).toJson(QJsonDocument::Compact);
+        return 200;
+    }
+    if (leader.isEmpty()) {
+        o.insert(
+            QStringLiteral("error"),
+            QStringLiteral("no coordinator leads right now: %1")
+                .arg(
+                    m_nodeInfo.value(QStringLiteral("reason")).toString(QStringLiteral("election pending"))));
+        o.insert(QStringLiteral("leader"), QJsonValue::Null);
+        *body = QJsonDocument(o).toJson(QJsonDocument::Compact);
+        return 503;
+    }
+    QUrl target(leader);
+    target.setPath(path);
+    if (!query.isEmpty()) {
+        target.setQuery(query);
+    }
+    *location = target.toEncoded();
+    o.insert(QStringLiteral("leader"), leader);
+    o.insert(QStringLiteral("error"), QStringLiteral("not the leader; ask %1").arg(leader));
+    *body = QJsonDocument(o).toJson(QJsonDocument::Compact);
+    return 307;
 }
 
 CoordinatorServer::~CoordinatorServer()
@@ -87,8 +167,9 @@ bool CoordinatorServer::handleRequest(const QHttpServerRequest &request, QTcpSoc
     if (request.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0) {
         // Qt 6.4: returning true without answering lets QAbstractHttpServer upgrade the socket;
         // false calls missingHandler(), which answers 401/404 and drops the connection.
+        // A follower answers upgrades in missingHandler() (307 to the leader or 503).
         const QString path = request.url().path();
-        return isAuthorized(request) &&
+        return m_coordinator && isAuthorized(request) &&
                (path == QLatin1String("/api/v1/worker") || path == QLatin1String("/api/v1/events"));
     }
     QHttpServerResponder responder = makeResponder(request, socket);
@@ -98,6 +179,35 @@ bool CoordinatorServer::handleRequest(const QHttpServerRequest &request, QTcpSoc
     };
     if (!isAuthorized(request)) {
         reply(401, QByteArrayLiteral("{\"error\":\"missing or wrong token\"}"));
+        return true;
+    }
+    const QString requestPath = request.url().path();
+    if (requestPath == QLatin1String("/api/v1/leader") &&
+        request.method() == QHttpServerRequest::Method::Get) {
+        const QJsonObject o{
+            {QStringLiteral("leader"), m_leaderUrl.isValid()
+                                           ? QJsonValue(m_leaderUrl.toString(QUrl::StripTrailingSlash))
+                                           : QJsonValue(QJsonValue::Null)},
+            {QStringLiteral("epoch"), m_nodeInfo.value(QStringLiteral("epoch"))},
+            {QStringLiteral("self"), m_nodeInfo.value(QStringLiteral("self"))}};
+        reply(m_leaderUrl.isValid() ? 200 : 503, QJsonDocument(o).toJson(QJsonDocument::Compact));
+        return true;
+    }
+    if (!m_coordinator) {
+        const QString method = request.method() == QHttpServerRequest::Method::Get ? QStringLiteral("GET")
+                                                                                   : QStringLiteral("OTHER");
+        QByteArray body;
+        QByteArray location;
+        const int status =
+            followerReply(method, requestPath, request.url().query(QUrl::FullyEncoded), &body, &location);
+        if (status == 307) {
+            responder.write(body,
+                            {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
+                             {QByteArrayLiteral("Location"), location}},
+                            QHttpServerResponder::StatusCode::TemporaryRedirect);
+        } else {
+            reply(status, body);
+        }
         return true;
     }
     if (request.body().size() > kMaxBodyBytes) {
@@ -116,8 +226,12 @@ bool CoordinatorServer::handleRequest(const QHttpServerRequest &request, QTcpSoc
         reply(405, QByteArrayLiteral("{\"error\":\"only GET and POST are supported\"}"));
         return true;
     }
-    const HttpReply r =
-        m_coordinator->handleHttp(method, request.url().path(), request.query(), request.body());
+    HttpReply r = m_coordinator->handleHttp(method, request.url().path(), request.query(), request.body());
+    if (requestPath == QLatin1String("/api/v1/health") && !r.isArray) {
+        for (auto it = m_nodeInfo.constBegin(); it != m_nodeInfo.constEnd(); ++it) {
+            r.body.insert(it.key(), it.value());
+        }
+    }
     reply(r.status, r.isArray ? QJsonDocument(r.array).toJson(QJsonDocument::Compact)
                               : QJsonDocument(r.body).toJson(QJsonDocument::Compact));
     return true;
@@ -126,6 +240,23 @@ bool CoordinatorServer::handleRequest(const QHttpServerRequest &request, QTcpSoc
 void CoordinatorServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     const bool authorized = isAuthorized(request);
+    if (authorized && !m_coordinator) {
+        QByteArray body;
+        QByteArray location;
+        const int status = followerReply(QStringLiteral("UPGRADE"), request.url().path(),
+                                         request.url().query(QUrl::FullyEncoded), &body, &location);
+        QHttpServerResponder responder = makeResponder(request, socket);
+        if (status == 307) {
+            responder.write(body,
+                            {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
+                             {QByteArrayLiteral("Location"), location}},
+                            QHttpServerResponder::StatusCode::TemporaryRedirect);
+        } else {
+            responder.write(body, QByteArrayLiteral("application/json"),
+                            QHttpServerResponder::StatusCode(status));
+        }
+        return;
+    }
     makeResponder(request, socket)
         .write(authorized ? QByteArrayLiteral("{\"error\":\"not found\"}")
                           : QByteArrayLiteral("{\"error\":\"missing or wrong token\"}"),
@@ -166,12 +297,17 @@ void CoordinatorServer::acceptWebSocket()
             socket->deleteLater();
             continue;
         }
+        if (!m_coordinator) { // stepped down between the upgrade check and now
+            socket->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("not the leader"));
+            socket->deleteLater();
+            continue;
+        }
         auto *link = new SocketLink(socket);
         link->id = m_coordinator->linkOpened(link);
         m_workers.insert(socket, link);
         connect(socket, &QWebSocket::textMessageReceived, this, [this, socket](const QString &message) {
             auto it = m_workers.constFind(socket);
-            if (it != m_workers.cend()) {
+            if (it != m_workers.cend() && m_coordinator) {
                 m_coordinator->frameReceived(it.value()->id, message.toUtf8());
             }
         });

@@ -4,8 +4,10 @@
 #include <QByteArray>
 #include <QHash>
 #include <QHostAddress>
+#include <QJsonObject>
 #include <QList>
 #include <QPointer>
+#include <QUrl>
 
 class QWebSocket;
 
@@ -18,14 +20,33 @@ class Coordinator;
 /// token ("Authorization: Bearer T", "X-Accel-Token: T", or ?token=T on WebSockets), compared in
 /// constant time. Bodies over maxBodyBytes get 413; WebSocket messages over the protocol's frame
 /// limit close the socket. Thread: the coordinator's.
+///
+/// High availability (CoordinatorNode): the coordinator may be null (this node follows) and may
+/// be swapped with setCoordinator(). Without a coordinator the server answers GET /api/v1/health
+/// from nodeInfo() (role, leader, epoch, why) and everything else, WebSocket upgrades included,
+/// with 307 + Location to the leader (JSON body {"leader": URL}), or 503 when no leader is known.
+/// GET /api/v1/leader works on every node.
 class CoordinatorServer : public QAbstractHttpServer
 {
     Q_OBJECT
 public:
     static constexpr qint64 kMaxBodyBytes = 16 * 1024 * 1024;
 
+    /// `coordinator` may be null (a follower; see setCoordinator()).
     CoordinatorServer(Coordinator *coordinator, const QByteArray &token, QObject *parent = nullptr);
     ~CoordinatorServer() override;
+
+    /// Serves `coordinator` from now on (null: follow). Worker and event WebSockets of the previous
+    /// one are closed (they reconnect and find the leader) after it was told (linkClosed); it may
+    /// be deleted right after this call.
+    void setCoordinator(Coordinator *coordinator);
+    Coordinator *coordinator() const { return m_coordinator; }
+    /// The leader's base URL (empty: unknown) that followers redirect to.
+    void setLeaderUrl(const QUrl &leader) { m_leaderUrl = leader; }
+    QUrl leaderUrl() const { return m_leaderUrl; }
+    /// Fields merged into every /api/v1/health answer (role, leader, epoch, reason, ...).
+    void setNodeInfo(const QJsonObject &info) { m_nodeInfo = info; }
+    QJsonObject nodeInfo() const { return m_nodeInfo; }
 
     /// Binds; returns the port (OS-chosen when port is 0) or 0 with *error.
     quint16 start(const QHostAddress &address, quint16 port, QString *error);
@@ -40,11 +61,17 @@ private:
     bool isAuthorized(const QHttpServerRequest &request) const;
     void acceptWebSocket();
     void broadcast(const QJsonObject &event);
+    void dropConnections(const QString &reason);
+    /// Answer of a node without coordinator; returns the status and fills body/location.
+    int followerReply(const QString &method, const QString &path, const QString &query, QByteArray *body,
+                      QByteArray *location) const;
 
     QPointer<Coordinator> m_coordinator; ///< not owned; may die first when both share a parent
     QByteArray m_token;
     QHash<QWebSocket *, SocketLink *> m_workers;
     QList<QPointer<QWebSocket>> m_eventSockets;
+    QUrl m_leaderUrl;
+    QJsonObject m_nodeInfo;
 };
 
 } // namespace accel

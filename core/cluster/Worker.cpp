@@ -2,6 +2,7 @@
 
 #include "cluster/ModelBenchmarkTask.h"
 #include "cluster/TaskRunner.h"
+#include "common/Clock.h"
 #include "common/LogCategories.h"
 
 #include <QDir>
@@ -39,6 +40,7 @@ Worker::Worker(const WorkerConfig &config, QObject *parent)
     , m_reconnect(new QTimer(this))
     , m_logFlush(new QTimer(this))
     , m_backoffMs(config.reconnectMinMs)
+    , m_urls(config.coordinators.isEmpty() ? QList<QUrl>{config.coordinator} : config.coordinators)
 {
     QDir().mkpath(m_config.workDir);
     m_caps = WorkerCapabilities::detect(m_config.workDir);
@@ -54,11 +56,45 @@ Worker::Worker(const WorkerConfig &config, QObject *parent)
         hb.type = ClusterMessage::Type::Heartbeat;
         hb.running = runningList();
         send(hb);
+        checkAlive();
+        m_socket->ping();
     });
     connect(m_logFlush, &QTimer::timeout, this, &Worker::flushLogs);
     connect(m_socket, &QWebSocket::connected, this, &Worker::onConnected);
     connect(m_socket, &QWebSocket::disconnected, this, &Worker::onDisconnected);
     connect(m_socket, &QWebSocket::textMessageReceived, this, &Worker::onText);
+    connect(m_socket, &QWebSocket::pong, this, [this] { m_lastHeardMs = Clock::system()->nowMs(); });
+    // A refused connection or a refused upgrade (a follower's redirect) may end without a
+    // disconnected() from a socket that never connected: move on from the error as well.
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+    connect(m_socket, &QWebSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) {
+#else
+    connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
+            [this](QAbstractSocket::SocketError) {
+#endif
+        qCDebug(lcCluster).noquote() << "worker:" << currentCoordinator().toString() << ":"
+                                     << m_socket->errorString();
+        QTimer::singleShot(0, this, [this] {
+            if (m_socket->state() == QAbstractSocket::UnconnectedState && !m_reconnect->isActive()) {
+                onDisconnected();
+            }
+        });
+    });
+}
+
+QUrl Worker::currentCoordinator() const
+{
+    return m_urls.value(m_urlIndex);
+}
+
+void Worker::checkAlive()
+{
+    const qint64 limitMs = std::max<qint64>(3 * std::max(1, m_heartbeat->interval()), 1500);
+    if (m_registered && Clock::system()->nowMs() - m_lastHeardMs > limitMs) {
+        qCWarning(lcCluster).noquote() << "worker: coordinator" << currentCoordinator().toString()
+                                       << "silent for more than" << limitMs << "ms; trying the next one";
+        m_socket->abort();
+    }
 }
 
 Worker::~Worker()
@@ -89,7 +125,7 @@ void Worker::connectNow()
     if (m_stopping || m_socket->state() != QAbstractSocket::UnconnectedState) {
         return;
     }
-    QUrl url = m_config.coordinator;
+    QUrl url = currentCoordinator();
     if (url.scheme() == QLatin1String("http")) {
         url.setScheme(QStringLiteral("ws"));
     } else if (url.scheme() == QLatin1String("https")) {
@@ -104,6 +140,8 @@ void Worker::connectNow()
 void Worker::onConnected()
 {
     m_backoffMs = m_config.reconnectMinMs;
+    m_failedInRound = 0;
+    m_lastHeardMs = Clock::system()->nowMs();
     ClusterMessage reg;
     reg.type = ClusterMessage::Type::Register;
     reg.workerId = m_config.workerId;
@@ -117,16 +155,33 @@ void Worker::onConnected()
 
 void Worker::onDisconnected()
 {
+    if (m_reconnect->isActive()) {
+        return; // already handled (error and disconnected both report one failure)
+    }
     const bool was = m_registered;
     m_registered = false;
     m_heartbeat->stop();
     if (was) {
         emit disconnectedFromCoordinator();
     }
-    if (!m_stopping) {
-        m_reconnect->start(int(m_backoffMs));
-        m_backoffMs = std::min(m_backoffMs * 2, m_config.reconnectMaxMs);
+    scheduleReconnect();
+}
+
+void Worker::scheduleReconnect()
+{
+    if (m_stopping) {
+        return;
     }
+    // Next coordinator of the list at once; a full round without success backs off.
+    ++m_failedInRound;
+    m_urlIndex = m_urls.isEmpty() ? 0 : (m_urlIndex + 1) % int(m_urls.size());
+    if (m_failedInRound < m_urls.size()) {
+        m_reconnect->start(0);
+        return;
+    }
+    m_failedInRound = 0;
+    m_reconnect->start(int(m_backoffMs));
+    m_backoffMs = std::min(m_backoffMs * 2, m_config.reconnectMaxMs);
 }
 
 void Worker::send(const ClusterMessage &m)
@@ -155,6 +210,7 @@ QList<ClusterMessage::RunningTask> Worker::runningList() const
 
 void Worker::onText(const QString &text)
 {
+    m_lastHeardMs = Clock::system()->nowMs();
     ClusterMessage m;
     QString error;
     if (!ClusterProtocol::decode(text.toUtf8(), &m, &error)) {
@@ -172,7 +228,10 @@ void Worker::onText(const QString &text)
         m_epoch = m.epoch;
         m_registered = true;
         m_heartbeat->start(int(m.heartbeatMs));
-        for (const ClusterMessage &result : std::as_const(m_outbox)) {
+        // Results not yet acknowledged go to this leader under its epoch: it adopted the
+        // attempts we reported in Register, and accepts each task + attempt once.
+        for (ClusterMessage &result : m_outbox) {
+            result.epoch = m_epoch;
             send(result);
         }
         emit registered(m.workerId);
@@ -275,7 +334,8 @@ void Worker::onAssign(const ClusterMessage &m)
                 ClusterMessage msg = result;
                 msg.task = task;
                 msg.attempt = attempt;
-                msg.epoch = epoch;
+                // The leader we talk to now (a failover may have happened while it ran).
+                msg.epoch = std::max(epoch, m_epoch);
                 m_outbox.insert(key, msg);
                 send(msg);
                 emit taskFinished(task, attempt, msg.status);

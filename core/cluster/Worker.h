@@ -17,6 +17,9 @@ class TaskRunner;
 struct WorkerConfig
 {
     QUrl coordinator; ///< http(s):// or ws(s):// base URL of the coordinator
+    /// Redundant coordinators, tried in order (empty: just `coordinator`). A follower answers the
+    /// upgrade with a redirect, so the worker moves on until it reaches the leader.
+    QList<QUrl> coordinators;
     QByteArray token;
     QString workerId;
     QString name;
@@ -34,6 +37,12 @@ struct WorkerConfig
 /// capabilities, heartbeats, runs assigned tasks with TaskRunner, streams their output and
 /// uploads results until the coordinator acknowledges them (resending after a reconnect, so a
 /// coordinator restart loses nothing). Rejects assignments from an older leader epoch.
+///
+/// Redundant coordinators: on a failed connection or a disconnect it tries the next URL at once,
+/// backing off only after a whole round failed. A coordinator that stops answering (paused,
+/// partitioned: no message and no pong within max(3 heartbeats, 1.5 s)) is dropped the same way.
+/// Tasks keep running across a failover; their results go to whichever leader the worker is
+/// registered with, stamped with that leader's epoch (the result is identified by task + attempt).
 class Worker : public QObject
 {
     Q_OBJECT
@@ -44,6 +53,8 @@ public:
     void start();
     void stop();
     bool isConnected() const { return m_registered; }
+    /// The coordinator URL the worker is connected or connecting to.
+    QUrl currentCoordinator() const;
     int runningCount() const { return int(m_runners.size()); }
     const WorkerCapabilities &capabilities() const { return m_caps; }
 
@@ -62,6 +73,8 @@ private:
     void connectNow();
     void onConnected();
     void onDisconnected();
+    void scheduleReconnect();
+    void checkAlive();
     void onText(const QString &text);
     void send(const ClusterMessage &m);
     void onAssign(const ClusterMessage &m);
@@ -82,6 +95,10 @@ private:
     bool m_draining = false;
     qint64 m_epoch = 0;
     qint64 m_backoffMs;
+    QList<QUrl> m_urls;
+    int m_urlIndex = 0;
+    int m_failedInRound = 0;
+    qint64 m_lastHeardMs = 0;
     QHash<QString, Running> m_runners;       ///< runKey -> running task
     QHash<QString, ClusterMessage> m_outbox; ///< runKey -> result not yet acknowledged
     QHash<QString, QString> m_pendingLogs;   ///< runKey -> output not yet sent

@@ -25,3 +25,5 @@ target_sources(accel_core PRIVATE
   cluster/ClusterSuitesModel.h cluster/ClusterSuitesModel.cpp
   cluster/ClusterTasksModel.h cluster/ClusterTasksModel.cpp
 )
+# Redundant coordinators on etcd (issue 8): leader/follower lifecycle of accelerate-node.
+target_sources(accel_core PRIVATE cluster/CoordinatorNode.h cluster/CoordinatorNode.cpp)

@@ -33,7 +33,8 @@ constexpr int kExitUnreachable = 3;
 constexpr int kExitTimeout = 4;
 
 const char *kCommonHelp =
-    "  --coordinator URL   coordinator (default $ACCEL_COORDINATOR or http://127.0.0.1:7420)\n"
+    "  --coordinator URL[,URL...]  coordinator(s), tried in order, redirects to the leader followed\n"
+    "                      (default $ACCEL_COORDINATOR or http://127.0.0.1:7420)\n"
     "  --token-file FILE   token file (default $ACCEL_TOKEN_FILE, $ACCEL_TOKEN, or the local one)\n"
     "  --json              machine-readable output\n";
 
@@ -93,15 +94,15 @@ bool parse(const QStringList &args, Options *o, const QString &usage, int *exitC
 
 std::unique_ptr<accel::ClusterClient> connectClient(const Options &o, int *exitCode)
 {
-    QUrl url;
+    QList<QUrl> urls;
     QByteArray token;
     QString error;
-    if (!accel::ClusterClient::resolve(o.coordinator, o.tokenFile, &url, &token, &error)) {
+    if (!accel::ClusterClient::resolve(o.coordinator, o.tokenFile, &urls, &token, &error)) {
         QTextStream(stderr) << "accelctl: " << error << '\n';
         *exitCode = kExitUnreachable;
         return nullptr;
     }
-    return std::make_unique<accel::ClusterClient>(url, token);
+    return std::make_unique<accel::ClusterClient>(urls, token);
 }
 
 /// Prints an API failure and returns the exit code for it.

@@ -8,6 +8,8 @@
 #include "common/Clock.h"
 #include "common/LogCategories.h"
 
+#include <QSet>
+
 #include <cmath>
 
 namespace accel {
@@ -47,6 +49,27 @@ EtcdCompare::Op opOf(StoreCompare::Op op)
         return EtcdCompare::Op::Less;
     }
     return EtcdCompare::Op::Equal;
+}
+
+/// etcd refuses a txn that puts one key twice ("duplicate key given in txn request"), while the
+/// store contract applies ops in order (a later put wins). With puts only, dropping the earlier
+/// puts of a key gives the same result; a list with deletes or ranges is left to etcd as is.
+void dropShadowedPuts(QList<EtcdRequestOp> *ops)
+{
+    QSet<QByteArray> seen;
+    for (const EtcdRequestOp &op : std::as_const(*ops)) {
+        if (!std::holds_alternative<EtcdPutRequest>(op)) {
+            return;
+        }
+    }
+    for (qsizetype i = ops->size() - 1; i >= 0; --i) {
+        const QByteArray &key = std::get<EtcdPutRequest>(ops->at(i)).key;
+        if (seen.contains(key)) {
+            ops->removeAt(i);
+        } else {
+            seen.insert(key);
+        }
+    }
 }
 
 } // namespace
@@ -184,6 +207,8 @@ StoreResult<TxnResponse> EtcdStore::txn(const StoreTxn &txn)
     if (!mapOps(txn.success, &request.success) || !mapOps(txn.failure, &request.failure)) {
         return invalid(QStringLiteral("empty key in a transaction operation"));
     }
+    dropShadowedPuts(&request.success);
+    dropShadowedPuts(&request.failure);
     qint64 fenceEpoch = 0;
     QByteArray fenceKey;
     if (m_fenced) {
@@ -234,6 +259,11 @@ StoreResult<TxnResponse> EtcdStore::txn(const StoreTxn &txn)
             }
         }
         out.results << result;
+    }
+    // Puts dropped by dropShadowedPuts() still get their (empty) result: one per requested op.
+    const qsizetype requested = r.succeeded ? txn.success.size() : txn.failure.size();
+    while (out.results.size() < requested) {
+        out.results << StoreOpResult();
     }
     return out;
 }

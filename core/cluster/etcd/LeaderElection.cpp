@@ -30,6 +30,11 @@ qint64 LeaderElection::leaseId() const
     return m_lease ? m_lease->id() : 0;
 }
 
+bool LeaderElection::hasValidLease() const
+{
+    return m_lease && m_lease->isValid();
+}
+
 void LeaderElection::start()
 {
     if (m_running || !m_client) {

@@ -55,6 +55,9 @@ public:
     QByteArray observedLeader() const { return m_observedLeader; }
     qint64 observedEpoch() const { return m_observedEpoch; }
     qint64 leaseId() const;
+    /// True while our lease is granted and renewed within its TTL: false means etcd is unreachable
+    /// or without quorum (what we observe about the leader may be stale then).
+    bool hasValidLease() const;
 
     /// `txn` with an extra first compare `create_revision(key) == epoch()`, so it fails once another
     /// candidate has become leader. When we are not leader the fence compares against -1, which no
