@@ -1,9 +1,13 @@
 #include "shell/ConsoleRuntime.h"
 
 #include "cluster/AccessToken.h"
+#include "cluster/ClusterConnection.h"
+#include "cluster/ClusterPanel.h"
 #include "cluster/Coordinator.h"
 #include "cluster/CoordinatorServer.h"
+#include "cluster/LocalClusterControl.h"
 #include "cluster/SqliteStore.h"
+#include "cluster/TestRunsView.h"
 #include "cluster/Worker.h"
 #include "common/Clock.h"
 #include "history/HistoryView.h"
@@ -11,6 +15,7 @@
 #include "hosts/RuntimeServer.h"
 #include "model/DemoModel.h"
 #include "model/HostModelClient.h"
+#include "model/ModelPanel.h"
 #include "model/ModelWeights.h"
 #include "model/SafetensorsReader.h"
 #include "pool/PoolConfig.h"
@@ -125,6 +130,7 @@ void ConsoleRuntime::startShards(MainWindow *window)
     m_shards = new ShardsPanel(m_pool, m_metrics);
     m_shards->setModel(std::make_shared<ModelPackage>(QStringLiteral("demo"), weights));
     window->setPanel(MainWindow::Panel::Shards, m_shards);
+    window->setPanel(MainWindow::Panel::Model, new ModelPanel(m_pool, Clock::system()));
 }
 
 void ConsoleRuntime::loadSelectionProfiles()
@@ -182,34 +188,110 @@ void ConsoleRuntime::startCluster(MainWindow *window)
     dir.mkpath(QStringLiteral("worker"));
     QString error;
     m_tokenFile = dir.filePath(QStringLiteral("coordinator/token"));
-    const QByteArray token = AccessToken::loadOrCreate(m_tokenFile, &error);
-    if (token.isEmpty()) {
+    m_token = AccessToken::loadOrCreate(m_tokenFile, &error);
+    if (m_token.isEmpty()) {
         fail(window, tr("Coordinator token unavailable: %1").arg(error));
         return;
     }
+    if (!startLocalCoordinator(&error)) {
+        fail(window, error);
+        return;
+    }
+    startLocalWorker(&error);
+
+    // The panels talk to a coordinator over its API like any remote client would.
+    m_clusterConnection = new ClusterConnection(this);
+    m_clusterConnection->connectTo(m_coordinatorUrl, m_token);
+    LocalClusterControl control;
+    control.startCoordinator = [this](QString *e) {
+        return startLocalCoordinator(e);
+    };
+    control.stopCoordinator = [this](QString *) {
+        stopLocalCoordinator();
+        return true;
+    };
+    control.startWorker = [this](QString *e) {
+        return startLocalWorker(e);
+    };
+    control.stopWorker = [this](QString *) {
+        stopLocalWorker();
+        return true;
+    };
+    control.coordinatorRunning = [this] {
+        return m_coordinator != nullptr;
+    };
+    control.workerRunning = [this] {
+        return m_worker != nullptr;
+    };
+    control.localEndpoint = [this](QUrl *url, QByteArray *token) {
+        if (!m_coordinator) {
+            return false;
+        }
+        *url = m_coordinatorUrl;
+        *token = m_token;
+        return true;
+    };
+    window->setPanel(MainWindow::Panel::Cluster, new ClusterPanel(m_clusterConnection, control));
+    window->setPanel(MainWindow::Panel::Tests, new TestRunsView(m_clusterConnection));
+}
+
+bool ConsoleRuntime::startLocalCoordinator(QString *error)
+{
+    if (m_coordinator) {
+        return true;
+    }
+    const QDir dir(m_options.dataDir);
     m_clusterStore =
         new SqliteStore(dir.filePath(QStringLiteral("coordinator/coordinator.db")), Clock::system(), this);
     const auto opened = m_clusterStore->open();
     if (!opened) {
-        fail(window, tr("Coordinator store unavailable: %1").arg(opened.error().message));
-        return;
+        *error = tr("Coordinator store unavailable: %1").arg(opened.error().message);
+        stopLocalCoordinator();
+        return false;
     }
     m_coordinator = new Coordinator(m_clusterStore, Clock::system(), CoordinatorConfig{}, this);
-    if (!m_coordinator->start(&error)) {
-        fail(window, tr("Coordinator did not start: %1").arg(error));
-        return;
+    QString why;
+    if (!m_coordinator->start(&why)) {
+        *error = tr("Coordinator did not start: %1").arg(why);
+        stopLocalCoordinator();
+        return false;
     }
-    m_coordinatorServer = new CoordinatorServer(m_coordinator, token, this);
-    const quint16 port = m_coordinatorServer->start(QHostAddress::LocalHost, 0, &error);
+    m_coordinatorServer = new CoordinatorServer(m_coordinator, m_token, this);
+    // Restarts keep the port, so the URL the panels and the local worker use stays valid.
+    const quint16 port = m_coordinatorServer->start(QHostAddress::LocalHost, m_coordinatorPort, &why);
     if (port == 0) {
-        fail(window, tr("Coordinator did not start: %1").arg(error));
-        return;
+        *error = tr("Coordinator did not start: %1").arg(why);
+        stopLocalCoordinator();
+        return false;
     }
+    m_coordinatorPort = port;
     m_coordinatorUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port));
+    return true;
+}
 
+void ConsoleRuntime::stopLocalCoordinator()
+{
+    delete m_coordinatorServer;
+    m_coordinatorServer = nullptr;
+    delete m_coordinator;
+    m_coordinator = nullptr;
+    delete m_clusterStore;
+    m_clusterStore = nullptr;
+}
+
+bool ConsoleRuntime::startLocalWorker(QString *error)
+{
+    if (m_worker) {
+        return true;
+    }
+    if (!m_coordinatorUrl.isValid()) {
+        *error = tr("The local worker needs the local coordinator's address: start the coordinator first.");
+        return false;
+    }
+    const QDir dir(m_options.dataDir);
     WorkerConfig worker;
     worker.coordinator = m_coordinatorUrl;
-    worker.token = token;
+    worker.token = m_token;
     worker.workerId = QStringLiteral("local-") + QSysInfo::machineHostName();
     worker.name = worker.workerId;
     worker.workDir = dir.filePath(QStringLiteral("worker/work"));
@@ -217,23 +299,13 @@ void ConsoleRuntime::startCluster(MainWindow *window)
     worker.allowCommands = m_options.localWorkerCommands;
     m_worker = new Worker(worker, this);
     m_worker->start();
+    return true;
+}
 
-    auto *info = new QWidget;
-    auto *layout = new QVBoxLayout(info);
-    auto *label = new QLabel(info);
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    label->setWordWrap(true);
-    label->setText(
-        tr("<b>In-process coordinator</b> at %1 (SQLite store, loopback only).<br>"
-           "Local worker <b>%2</b> connected; command tasks %3.<br>"
-           "Submit suites with: <code>accelctl --coordinator %1 --token-file %4 submit suite.json "
-           "--wait</code>")
-            .arg(m_coordinatorUrl.toString(), worker.workerId,
-                 worker.allowCommands ? tr("allowed") : tr("not allowed (start with --allow-commands)"),
-                 m_tokenFile.toHtmlEscaped()));
-    layout->addWidget(label);
-    layout->addStretch(1);
-    window->setPanel(MainWindow::Panel::Cluster, info);
+void ConsoleRuntime::stopLocalWorker()
+{
+    delete m_worker;
+    m_worker = nullptr;
 }
 
 } // namespace accel::ui

@@ -15,6 +15,7 @@ class RuntimeServer;
 class SqliteStore;
 class Worker;
 class ShardsPanel;
+class ClusterConnection;
 } // namespace accel
 
 namespace accel::ui {
@@ -58,6 +59,10 @@ private:
     void startPool(MainWindow *window);
     void startCluster(MainWindow *window);
     void startShards(MainWindow *window);
+    bool startLocalCoordinator(QString *error);
+    void stopLocalCoordinator();
+    bool startLocalWorker(QString *error);
+    void stopLocalWorker();
     void recordPoolMetrics();
     void loadSelectionProfiles();
     void fail(MainWindow *window, const QString &what);
@@ -73,6 +78,9 @@ private:
     CoordinatorServer *m_coordinatorServer = nullptr;
     Worker *m_worker = nullptr;
     ShardsPanel *m_shards = nullptr;
+    ClusterConnection *m_clusterConnection = nullptr;
+    QByteArray m_token;
+    quint16 m_coordinatorPort = 0;
     QFutureWatcherBase *m_profileLoad = nullptr;
     QUrl m_coordinatorUrl;
     QString m_tokenFile;

@@ -39,7 +39,8 @@ MainWindow::MainWindow(QWidget *parent)
 
 QList<MainWindow::Panel> MainWindow::allPanels()
 {
-    return {Panel::Hosts, Panel::Dashboard, Panel::Shards, Panel::History, Panel::Cluster, Panel::Tests};
+    return {Panel::Hosts,   Panel::Dashboard, Panel::Model, Panel::Shards,
+            Panel::History, Panel::Cluster,   Panel::Tests};
 }
 
 QString MainWindow::panelTitle(Panel panel) const
@@ -57,6 +58,8 @@ QString MainWindow::panelTitle(Panel panel) const
         return tr("Cluster");
     case Panel::Tests:
         return tr("Test runs");
+    case Panel::Model:
+        return tr("Model");
     }
     return {};
 }
@@ -77,6 +80,9 @@ QString MainWindow::panelExplanation(Panel panel) const
         return tr("Coordinators, workers and etcd members appear here.");
     case Panel::Tests:
         return tr("Distributed test runs, their progress and logs appear here.");
+    case Panel::Model:
+        return tr("The loaded model, its layers, and runs on a chosen host checked against the native "
+                  "reference appear here.");
     }
     return {};
 }
@@ -102,11 +108,13 @@ void MainWindow::createDocks()
         return dock;
     };
     QDockWidget *hosts = make(Panel::Hosts, Qt::LeftDockWidgetArea);
+    QDockWidget *model = make(Panel::Model, Qt::RightDockWidgetArea);
     QDockWidget *shards = make(Panel::Shards, Qt::RightDockWidgetArea);
     QDockWidget *history = make(Panel::History, Qt::RightDockWidgetArea);
+    tabifyDockWidget(model, shards);
     QDockWidget *cluster = make(Panel::Cluster, Qt::BottomDockWidgetArea);
     QDockWidget *tests = make(Panel::Tests, Qt::BottomDockWidgetArea);
-    tabifyDockWidget(shards, history);
+    tabifyDockWidget(model, history);
     tabifyDockWidget(cluster, tests);
     history->raise();
     cluster->raise();

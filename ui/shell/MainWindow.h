@@ -21,6 +21,7 @@ public:
         History,
         Cluster,
         Tests,
+        Model,
     };
     Q_ENUM(Panel)
 

@@ -55,7 +55,7 @@ private Q_SLOTS:
     {
         MainWindow w;
         const auto panels = MainWindow::allPanels();
-        QCOMPARE(panels.size(), 6);
+        QCOMPARE(panels.size(), 7);
         for (MainWindow::Panel p : panels) {
             QDockWidget *dock = w.dock(p);
             QVERIFY(dock);
