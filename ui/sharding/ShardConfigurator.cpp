@@ -156,6 +156,7 @@ void ShardConfigurator::setHosts(const QList<ShardHost> &hosts)
             }
             auto *item = new QListWidgetItem(text, m_hostList);
             item->setData(Qt::UserRole, h.id);
+            item->setToolTip(text);
             Qt::ItemFlags flags = Qt::ItemIsUserCheckable | Qt::ItemIsSelectable;
             if (h.usable) {
                 flags |= Qt::ItemIsEnabled;

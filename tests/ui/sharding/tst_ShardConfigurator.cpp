@@ -6,6 +6,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QAction>
+#include <QDir>
 #include <QImage>
 #include <QLabel>
 #include <QMenu>
@@ -299,6 +300,37 @@ private Q_SLOTS:
         QCOMPARE(c.error().code, ShardErrorCode::NoHosts);
         QVERIFY(!c.errorText().isEmpty());
         QVERIFY(!c.isApplyEnabled());
+    }
+    void paintsHostColoursAndScreenshot()
+    {
+        ShardConfigurator c;
+        ShardPlannerOptions options;
+        options.hop.fixedMs = 0.4;
+        c.setPlannerOptions(options);
+        c.setModel(facts12(), QStringLiteral("demo (random weights)"));
+        c.setHosts({host(QStringLiteral("chromium-1"), HostKind::Chromium, 1.0, 500 * kMiB),
+                    host(QStringLiteral("firefox-1"), HostKind::Firefox, 2.0, 500 * kMiB),
+                    host(QStringLiteral("embedded-1"), HostKind::Embedded, -1, 500 * kMiB)});
+        c.setStrategy(ShardStrategy::Optimal);
+        c.setStageLatencies({3.1, 4.2, 2.9});
+        c.resize(1000, 320);
+        c.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&c));
+        const QImage bar = c.bar()->grab().toImage();
+        const ShardPlan &plan = c.bar()->plan();
+        QVERIFY(plan.stages.size() >= 2);
+        // Each segment is filled with its host's colour (lighter), so adjacent hosts differ.
+        QList<QRgb> fills;
+        for (const ShardStage &s : plan.stages) {
+            const int x = (c.bar()->xForLayer(s.firstLayer) + c.bar()->xForLayer(s.lastLayer)) / 2;
+            fills.append(bar.pixel(x, c.bar()->barRect().bottom() - 4));
+        }
+        for (int i = 1; i < fills.size(); ++i) {
+            QVERIFY(fills[i] != fills[i - 1]);
+        }
+        const QString dir = qEnvironmentVariable("ACCEL_BUILD_DIR", QDir::currentPath());
+        const QString path = QDir(dir).filePath(QStringLiteral("tst_ShardConfigurator.png"));
+        QVERIFY2(c.grab().save(path), qPrintable(path));
     }
 };
 
