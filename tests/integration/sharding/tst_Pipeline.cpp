@@ -16,6 +16,7 @@
 #include "pool/StandaloneHosts.h"
 #include "sharding/PipelineExecutor.h"
 #include "sharding/PipelineMetrics.h"
+#include "sharding/ShardPlanner.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -34,6 +35,7 @@
 using namespace accel;
 
 Q_DECLARE_METATYPE(accel::HostKind)
+Q_DECLARE_METATYPE(accel::ShardStrategy)
 
 namespace {
 
@@ -201,6 +203,59 @@ private Q_SLOTS:
         query.metric = QStringLiteral("sharding.stage_ms_per_layer");
         query.tags.host = ids.first();
         QCOMPARE(store.query(query).size(), int(which.size()));
+    }
+
+    void plannedStrategiesEqualReference_data()
+    {
+        QTest::addColumn<ShardStrategy>("strategy");
+        QTest::newRow("layer") << ShardStrategy::Layer;
+        QTest::newRow("browser") << ShardStrategy::Browser;
+        QTest::newRow("optimal") << ShardStrategy::Optimal;
+    }
+
+    void plannedStrategiesEqualReference()
+    {
+        // ShardPlanner decides the stages over embedded + Chromium + Firefox hosts (speed hints
+        // make the optimal plan uneven); every plan's answers equal the single-host reference.
+        QFETCH(ShardStrategy, strategy);
+        QList<ShardHost> hosts;
+        const QList<QPair<HostKind, double>> kinds{
+            {HostKind::Embedded, 1.0}, {HostKind::Chromium, 2.5}, {HostKind::Firefox, 1.5}};
+        for (const auto &[kind, ms] : kinds) {
+            const QString id = launch(kind);
+            if (id.isEmpty()) {
+                return;
+            }
+            ShardHost h;
+            h.id = id;
+            h.kind = kind;
+            h.msPerLayer = ms;
+            hosts.append(h);
+        }
+        ShardPlannerOptions options;
+        options.strategy = strategy;
+        options.stageCount = 3;
+        options.exactStageCount = true;
+        ShardError error;
+        const auto plan =
+            ShardPlanner(ShardModelFacts::fromConfig(m_weights->config()), options).plan(hosts, &error);
+        QVERIFY2(plan, qPrintable(error.message));
+        QList<PipelineStage> stages;
+        for (const ShardStage &st : plan->stages) {
+            stages.append({st.hostId, st.firstLayer, st.lastLayer, QStringLiteral("auto")});
+        }
+        QCOMPARE(stages.size(), 3);
+        QVERIFY(startPipeline(stages, plan->spareHostIds));
+        std::map<quint64, int> which;
+        for (int i = 0; i < int(m_inputs.size()); ++i) {
+            which[m_executor->submit(m_inputs[std::size_t(i)])] = i;
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(int(m_finished.size()), int(which.size()), 120000);
+        QVERIFY(m_failed.isEmpty());
+        for (const auto &[id, input] : which) {
+            const double rel = relError(m_finished.value(id), m_expected[std::size_t(input)]);
+            QVERIFY2(rel <= kTolerance, qPrintable(QStringLiteral("request %1 rel %2").arg(id).arg(rel)));
+        }
     }
 
     void badPlansAreRefused()
