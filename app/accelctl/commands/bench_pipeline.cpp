@@ -310,11 +310,12 @@ int benchPipeline(const QStringList &args)
             }
         }
         const double echo = bench.echoRoundTripMs(ids[0], int(activationBytes), 30);
-        out << "\nper-hop overhead (" << activationBytes / 1024 << " KiB activation, 30 alternating pairs): 1 stage "
-            << QString::number(median(l1s), 'f', 2) << " ms, the same host as 2 stages "
-            << QString::number(median(l2s), 'f', 2) << " ms -> median difference "
-            << QString::number(median(diffs), 'f', 2) << " ms per hop; bare echo round trip of "
-            << activationBytes / 1024 << " KiB through the host page: " << QString::number(echo, 'f', 2) << " ms\n";
+        out << "\nper-hop overhead (" << activationBytes / 1024
+            << " KiB activation, 30 alternating pairs): 1 stage " << QString::number(median(l1s), 'f', 2)
+            << " ms, the same host as 2 stages " << QString::number(median(l2s), 'f', 2)
+            << " ms -> median difference " << QString::number(median(diffs), 'f', 2)
+            << " ms per hop; bare echo round trip of " << activationBytes / 1024
+            << " KiB through the host page: " << QString::number(echo, 'f', 2) << " ms\n";
     }
 
     // Recovery drill: 2 stages + warm spare, steady stream, kill -9 the second stage's host.
