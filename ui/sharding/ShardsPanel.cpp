@@ -4,6 +4,7 @@
 #include "hosts/RuntimeServer.h"
 #include "model/HostModelClient.h"
 #include "model/ModelWeights.h"
+#include "model/ReferenceCheck.h"
 #include "model/ReferenceRunner.h"
 #include "pool/HostInstance.h"
 #include "pool/ResourcePool.h"
@@ -258,17 +259,9 @@ void ShardsPanel::onFinished(const QByteArray &hidden)
         m_unchecked.append(hidden);
         return;
     }
-    double rel = INFINITY;
-    if (hidden.size() == qsizetype(m_reference.size() * sizeof(float))) {
-        const auto *got = reinterpret_cast<const float *>(hidden.constData());
-        double maxAbs = 0;
-        double scale = 1e-6;
-        for (std::size_t i = 0; i < m_reference.size(); ++i) {
-            maxAbs = std::max(maxAbs, double(std::abs(got[i] - m_reference[i])));
-            scale = std::max(scale, double(std::abs(m_reference[i])));
-        }
-        rel = maxAbs / scale;
-    }
+    const double rel = ReferenceCheck::compare(reinterpret_cast<const float *>(hidden.constData()),
+                                               std::size_t(hidden.size()) / sizeof(float), m_reference)
+                           .relative;
     m_worstRel = std::max(m_worstRel, rel);
     if (!(rel <= kTolerance)) {
         ++m_mismatches;

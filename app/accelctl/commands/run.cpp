@@ -8,6 +8,7 @@
 #include "model/DemoModel.h"
 #include "model/HostModelClient.h"
 #include "model/ModelWeights.h"
+#include "model/ReferenceCheck.h"
 #include "model/ReferenceRunner.h"
 #include "model/SafetensorsReader.h"
 #include "pool/StandaloneHosts.h"
@@ -49,14 +50,8 @@ struct Comparison
 
 Comparison compare(const float *got, const std::vector<float> &want)
 {
-    Comparison c;
-    double scale = 1e-6;
-    for (std::size_t i = 0; i < want.size(); ++i) {
-        c.maxAbs = std::max(c.maxAbs, double(std::abs(got[i] - want[i])));
-        scale = std::max(scale, double(std::abs(want[i])));
-    }
-    c.rel = c.maxAbs / scale;
-    return c;
+    const accel::ReferenceCheck::Comparison c = accel::ReferenceCheck::compare(got, want.size(), want);
+    return {c.maxAbs, c.relative};
 }
 
 // What one host did with one layer range: filled by measureOnHost().

@@ -7,6 +7,7 @@
 #include "model/DemoModel.h"
 #include "model/HostModelClient.h"
 #include "model/ModelWeights.h"
+#include "model/ReferenceCheck.h"
 #include "model/ReferenceRunner.h"
 #include "model/SafetensorsReader.h"
 #include "pool/HostInstance.h"
@@ -34,17 +35,9 @@ constexpr double kTolerance = 1e-4;
 
 double relError(const QByteArray &got, const std::vector<float> &want)
 {
-    if (got.size() != qsizetype(want.size() * sizeof(float))) {
-        return INFINITY;
-    }
-    const auto *g = reinterpret_cast<const float *>(got.constData());
-    double maxAbs = 0;
-    double scale = 1e-6;
-    for (std::size_t i = 0; i < want.size(); ++i) {
-        maxAbs = std::max(maxAbs, double(std::abs(g[i] - want[i])));
-        scale = std::max(scale, double(std::abs(want[i])));
-    }
-    return maxAbs / scale;
+    return ReferenceCheck::compare(reinterpret_cast<const float *>(got.constData()),
+                                   std::size_t(got.size()) / sizeof(float), want)
+        .relative;
 }
 
 } // namespace
