@@ -3,6 +3,7 @@
 // QtWebEngine host (the accel-embedded-host helper process), headless Chromium and Firefox.
 // Chunks travel once: a second deployment of the same tensors sends nothing. Bad requests get
 // clear errors; a host killed with SIGKILL mid-run fails its requests with host_lost.
+#include "../HostTestSupport.h"
 #include "hosts/RuntimeServer.h"
 #include "model/DemoModel.h"
 #include "model/HostModelClient.h"
@@ -33,12 +34,7 @@ constexpr int kDeployTimeoutMs = 180000;
 constexpr int kRunTimeoutMs = 60000;
 constexpr double kTolerance = 1e-4;
 
-double relError(const QByteArray &got, const std::vector<float> &want)
-{
-    return ReferenceCheck::compare(reinterpret_cast<const float *>(got.constData()),
-                                   std::size_t(got.size()) / sizeof(float), want)
-        .relative;
-}
+using testsupport::relError;
 
 } // namespace
 
@@ -202,17 +198,8 @@ private Q_SLOTS:
 private:
     HostSession *launch(HostKind kind)
     {
-        QString why;
-        if (!StandaloneHosts::isAvailable(kind, &why)) {
-            QTest::qSkip(qPrintable(why), __FILE__, __LINE__);
-            return nullptr;
-        }
-        m_hostId = m_hosts->launch(kind, kConnectTimeoutMs, &why);
-        if (m_hostId.isEmpty()) {
-            QTest::qFail(qPrintable(why), __FILE__, __LINE__);
-            return nullptr;
-        }
-        return m_hosts->session(m_hostId);
+        m_hostId = testsupport::launchOrSkip(*m_hosts, kind, kConnectTimeoutMs);
+        return m_hostId.isEmpty() ? nullptr : m_hosts->session(m_hostId);
     }
 
     bool deploy(HostModelClient &client, int first, int last, bool embed, const QString &backend)

@@ -3,6 +3,7 @@
 // fault drills under a steady request stream — kill -9 of a browser, a killed embedded renderer,
 // no spare at all — complete every request exactly once and correctly, and the recovery time
 // (detection to first replayed answer) is measured.
+#include "../HostTestSupport.h"
 #include "common/Clock.h"
 #include "history/MetricsStore.h"
 #include "hosts/HostSession.h"
@@ -43,12 +44,7 @@ namespace {
 constexpr int kConnectTimeoutMs = 60000;
 constexpr double kTolerance = 1e-4;
 
-double relError(const QByteArray &got, const std::vector<float> &want)
-{
-    return ReferenceCheck::compare(reinterpret_cast<const float *>(got.constData()),
-                                   std::size_t(got.size()) / sizeof(float), want)
-        .relative;
-}
+using testsupport::relError;
 
 // Grandchildren of `root` whose command line contains `needle`. QtWebEngine's renderers are forked
 // by a zygote (a child of the browser process) and keep the zygote's command line.
@@ -348,19 +344,7 @@ private Q_SLOTS:
     }
 
 private:
-    QString launch(HostKind kind)
-    {
-        QString why;
-        if (!StandaloneHosts::isAvailable(kind, &why)) {
-            QTest::qSkip(qPrintable(why), __FILE__, __LINE__);
-            return {};
-        }
-        const QString id = m_hosts->launch(kind, kConnectTimeoutMs, &why);
-        if (id.isEmpty()) {
-            QTest::qFail(qPrintable(why), __FILE__, __LINE__);
-        }
-        return id;
-    }
+    QString launch(HostKind kind) { return testsupport::launchOrSkip(*m_hosts, kind, kConnectTimeoutMs); }
 
     bool startPipeline(const QList<PipelineStage> &stages, const QStringList &spares)
     {
