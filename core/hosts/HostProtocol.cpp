@@ -19,7 +19,7 @@ struct TypeName
     const char *name;
 };
 
-constexpr std::array<TypeName, 13> kTypeNames{{
+constexpr std::array<TypeName, 14> kTypeNames{{
     {MessageType::Hello, "hello"},
     {MessageType::Welcome, "welcome"},
     {MessageType::Heartbeat, "heartbeat"},
@@ -33,6 +33,7 @@ constexpr std::array<TypeName, 13> kTypeNames{{
     {MessageType::Model, "model"},
     {MessageType::ModelReady, "modelReady"},
     {MessageType::ModelMissing, "modelMissing"},
+    {MessageType::RunTiming, "runTiming"},
 }};
 
 Error fail(ErrorCode code, QString detail)
@@ -190,8 +191,28 @@ std::optional<Error> validateFields(MessageType type, const QJsonObject &o)
             o.value(QLatin1String("firstLayer")).toDouble()) {
             return fail(ErrorCode::WrongType, QStringLiteral("'lastLayer' must not be below 'firstLayer'"));
         }
-        if (o.contains(QLatin1String("embed")) && !o.value(QLatin1String("embed")).isBool()) {
-            return fail(ErrorCode::WrongType, QStringLiteral("field 'embed' must be a boolean"));
+        for (const char *flag : {"embed", "timing"}) {
+            if (o.contains(QLatin1String(flag)) && !o.value(QLatin1String(flag)).isBool()) {
+                return fail(ErrorCode::WrongType,
+                            QStringLiteral("field '%1' must be a boolean").arg(QLatin1String(flag)));
+            }
+        }
+        return std::nullopt;
+    case MessageType::RunTiming:
+        if ((e = requireRequestId(o))) {
+            return e;
+        }
+        for (const char *field : {"queuedMs", "computeMs", "hostMs"}) {
+            const QJsonValue v = o.value(QLatin1String(field));
+            if (v.isUndefined()) {
+                return fail(ErrorCode::MissingField,
+                            QStringLiteral("missing field '%1'").arg(QLatin1String(field)));
+            }
+            if (!v.isDouble() || !std::isfinite(v.toDouble()) || v.toDouble() < 0) {
+                return fail(ErrorCode::WrongType,
+                            QStringLiteral("'%1' must be a non-negative number of milliseconds")
+                                .arg(QLatin1String(field)));
+            }
         }
         return std::nullopt;
     case MessageType::Model:

@@ -55,6 +55,7 @@ enum class MessageType {
     Model,        // app -> host: deploy a model's layer range from cached chunks (tensor manifests)
     ModelReady,   // host -> app: the model's tensors are loaded on a compute backend
     ModelMissing, // host -> app: chunks the page lacks for a `model` request (send `load`, retry)
+    RunTiming,    // host -> app: where the page spent a timed run's time (after its Result frame)
 };
 
 enum class FrameKind : quint8 {
@@ -62,6 +63,14 @@ enum class FrameKind : quint8 {
     Result = 2,     // host -> app: output of a run or echo request
     Echo = 3,       // app -> host: transport test, answered by a Result frame with the same bytes
     WeightChunk = 4 // app -> host: one chunk of a load request, in the order the load listed them
+};
+
+/// A `runTiming` message: milliseconds the page spent on one run, measured with performance.now().
+struct RunTiming
+{
+    double queuedMs = 0;  ///< Activation frame received -> the run started (earlier runs ahead of it)
+    double computeMs = 0; ///< the backend's layer/embedding call, upload and download included
+    double hostMs = 0;    ///< Activation frame received -> Result frame handed to the socket
 };
 
 enum class DType : quint8 { F32 = 1, F16 = 2, BF16 = 3, I32 = 4, I8 = 5, U8 = 6 };
@@ -145,3 +154,4 @@ constexpr int frameHeaderBytes(int rank)
 } // namespace accel
 
 Q_DECLARE_METATYPE(accel::hostproto::TensorFrame)
+Q_DECLARE_METATYPE(accel::hostproto::RunTiming)

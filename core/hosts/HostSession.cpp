@@ -93,7 +93,7 @@ bool HostSession::sendFrame(const TensorFrame &frame)
 }
 
 quint64 HostSession::sendRun(const QString &model, int firstLayer, int lastLayer, const TensorFrame &input,
-                             bool embed)
+                             bool embed, bool timing)
 {
     if (m_state != State::Ready || firstLayer < 0 || lastLayer < firstLayer) {
         return 0;
@@ -101,16 +101,23 @@ quint64 HostSession::sendRun(const QString &model, int firstLayer, int lastLayer
     TensorFrame frame = input;
     frame.kind = FrameKind::Activation;
     frame.requestId = nextRequestId();
-    // Validate the frame before announcing the request.
-    if (std::holds_alternative<Error>(encodeFrame(frame, m_config.limits))) {
+    // Encode (and so validate) the frame once, before announcing the request.
+    Result<QByteArray> encoded = encodeFrame(frame, m_config.limits);
+    if (std::holds_alternative<Error>(encoded)) {
         return 0;
     }
-    sendText(encodeControl(MessageType::Run, {{QStringLiteral("id"), double(frame.requestId)},
-                                              {QStringLiteral("model"), model},
-                                              {QStringLiteral("firstLayer"), firstLayer},
-                                              {QStringLiteral("lastLayer"), lastLayer},
-                                              {QStringLiteral("embed"), embed}}));
-    sendFrame(frame);
+    QJsonObject run{{QStringLiteral("id"), double(frame.requestId)},
+                    {QStringLiteral("model"), model},
+                    {QStringLiteral("firstLayer"), firstLayer},
+                    {QStringLiteral("lastLayer"), lastLayer},
+                    {QStringLiteral("embed"), embed}};
+    if (timing) {
+        run.insert(QStringLiteral("timing"), true);
+    }
+    sendText(encodeControl(MessageType::Run, run));
+    const QByteArray &bytes = std::get<QByteArray>(encoded);
+    m_bytesSent += bytes.size();
+    m_socket->sendBinaryMessage(bytes);
     return frame.requestId;
 }
 
@@ -332,6 +339,12 @@ void HostSession::handleControl(const ControlMessage &message)
         return;
     case MessageType::Metrics:
         Q_EMIT metricsReceived(o.value(QLatin1String("values")).toObject());
+        return;
+    case MessageType::RunTiming:
+        Q_EMIT runTimed(quint64(o.value(QLatin1String("id")).toDouble()),
+                        RunTiming{o.value(QLatin1String("queuedMs")).toDouble(),
+                                  o.value(QLatin1String("computeMs")).toDouble(),
+                                  o.value(QLatin1String("hostMs")).toDouble()});
         return;
     case MessageType::Goodbye:
         close(CloseReason::HostGoodbye, o.value(QLatin1String("reason")).toString());

@@ -77,8 +77,9 @@ public:
     /// Sends `run` for layers [firstLayer, lastLayer] of `model` followed by `input` as an
     /// Activation frame. Returns the request id, or 0 when not Ready or the frame is invalid.
     /// With `embed`, `input` is an I32 tensor of token ids that the page embeds before the layers.
+    /// With `timing`, the page follows the Result with a `runTiming` message (runTimed()).
     quint64 sendRun(const QString &model, int firstLayer, int lastLayer, const hostproto::TensorFrame &input,
-                    bool embed = false);
+                    bool embed = false, bool timing = false);
     /// Sends `model`: deploy tensors (manifests from ContentStore, JSON) of `name` with its runtime
     /// `config` on `backend` ("auto": the page measures its backends and picks the fastest). The page
     /// answers `modelReady` or `modelMissing` (chunks to `sendLoad` first). 0 when not Ready.
@@ -107,6 +108,8 @@ Q_SIGNALS:
     /// requestId 0: a page-level error (uncaught exception, WebGPU device lost, ...).
     void hostError(quint64 requestId, const QString &code, const QString &message);
     void metricsReceived(const QJsonObject &values);
+    /// Where the page spent a run sent with timing requested (arrives after its Result frame).
+    void runTimed(quint64 requestId, const accel::hostproto::RunTiming &timing);
     /// Emitted exactly once.
     void closed(accel::HostSession::CloseReason reason, const QString &detail);
 

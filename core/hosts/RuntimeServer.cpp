@@ -15,9 +15,31 @@
 
 #include <memory>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 namespace accel {
 
 namespace {
+
+/// Accepted sockets get TCP_NODELAY: a `run` is a small text message followed by a large binary
+/// frame, and Nagle's algorithm would hold the frame's last segment until the text is acknowledged.
+class LowDelayTcpServer final : public QTcpServer
+{
+public:
+    using QTcpServer::QTcpServer;
+
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        const int one = 1;
+        if (::setsockopt(int(descriptor), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0) {
+            qCWarning(lcHosts) << "runtime server: TCP_NODELAY not set:" << qt_error_string(errno);
+        }
+        QTcpServer::incomingConnection(descriptor);
+    }
+};
 
 QString randomHex(int bytes)
 {
@@ -138,7 +160,11 @@ bool RuntimeServer::start(QString *error)
     };
     connect(m_http, &QAbstractHttpServer::newWebSocketConnection, this, &RuntimeServer::onNewWebSocket);
 
-    const quint16 port = m_http->listen(m_config.address, m_config.port);
+    auto *tcp = new LowDelayTcpServer(m_http);
+    const quint16 port = tcp->listen(m_config.address, m_config.port) ? tcp->serverPort() : 0;
+    if (port != 0) {
+        m_http->bind(tcp);
+    }
     if (port == 0) {
         delete m_http;
         m_http = nullptr;

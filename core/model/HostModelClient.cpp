@@ -95,6 +95,12 @@ HostModelClient::HostModelClient(HostSession *session, std::shared_ptr<ModelPack
                 if (!m_running.remove(requestId)) {
                     return; // another client's request on the same session
                 }
+                if (m_timing) {
+                    if (m_timed.size() > 4096) {
+                        m_timed.clear(); // a page that never answers runTiming must not grow this
+                    }
+                    m_timed.insert(requestId);
+                }
                 const int hidden = m_package->runtimeConfig().value(QLatin1String("hiddenSize")).toInt();
                 if (frame.dtype != hostproto::DType::F32 || frame.shape.size() != 2 ||
                     int(frame.shape[1]) != hidden) {
@@ -105,6 +111,12 @@ HostModelClient::HostModelClient(HostSession *session, std::shared_ptr<ModelPack
                     return;
                 }
                 Q_EMIT finished(requestId, frame.payload, int(frame.shape[0]));
+            });
+    connect(session, &HostSession::runTimed, this,
+            [this](quint64 requestId, const hostproto::RunTiming &timing) {
+                if (m_timing && m_timed.remove(requestId)) {
+                    Q_EMIT runTimed(requestId, timing);
+                }
             });
     connect(session, &HostSession::closed, this,
             [this](HostSession::CloseReason reason, const QString &detail) {
@@ -261,7 +273,7 @@ quint64 HostModelClient::runTokens(const std::vector<int> &tokens)
         m_package->name(), m_first, m_last - 1,
         hostproto::TensorFrame{
             hostproto::FrameKind::Activation, 0, hostproto::DType::I32, {quint32(tokens.size())}, payload},
-        true);
+        true, m_timing);
     if (id != 0) {
         m_running.insert(id);
     }
@@ -286,7 +298,7 @@ quint64 HostModelClient::runHiddenBytes(const QByteArray &bytes, int seqLen)
                                                                  hostproto::DType::F32,
                                                                  {quint32(seqLen), quint32(hiddenSize)},
                                                                  bytes},
-                                          false);
+                                          false, m_timing);
     if (id != 0) {
         m_running.insert(id);
     }

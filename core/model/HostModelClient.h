@@ -1,5 +1,6 @@
 #pragma once
 
+#include "hosts/HostProtocol.h"
 #include "model/ContentStore.h"
 #include "model/ModelError.h"
 
@@ -89,6 +90,8 @@ public:
     /// Same, from raw little-endian float32 bytes (what a previous stage's Result frame carries).
     quint64 runHiddenBytes(const QByteArray &bytes, int seqLen);
     bool cancel(quint64 requestId);
+    /// Asks the page to time each later run (runTimed() follows finished()); off by default.
+    void setTiming(bool on) { m_timing = on; }
     int inFlight() const { return int(m_running.size()); }
 
 Q_SIGNALS:
@@ -98,6 +101,8 @@ Q_SIGNALS:
     /// `hidden`: float32 bytes [seqLen, hiddenSize].
     void finished(quint64 requestId, const QByteArray &hidden, int seqLen);
     void failed(quint64 requestId, const QString &code, const QString &message);
+    /// The page's account of a finished run (only with setTiming(true)).
+    void runTimed(quint64 requestId, const accel::hostproto::RunTiming &timing);
 
 private:
     void sendModelMessage();
@@ -122,6 +127,8 @@ private:
     QJsonObject m_info;
     qint64 m_bytesUploaded = 0;
     QSet<quint64> m_running;
+    QSet<quint64> m_timed; ///< finished runs whose runTiming has not arrived yet
+    bool m_timing = false;
 };
 
 } // namespace accel

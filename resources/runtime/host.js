@@ -341,6 +341,7 @@ function handleRun(msg) {
 function runActivation(frame) {
   const msg = pendingRuns.get(frame.requestId);
   pendingRuns.delete(frame.requestId);
+  const receivedAt = performance.now();
   // Copy out of the socket's buffer now; run in order after the previous request.
   const payload = frame.payload.slice();
   runChain = runChain.then(async () => {
@@ -348,7 +349,8 @@ function runActivation(frame) {
       const entry = models.get(msg.model);
       if (!entry) throw new ProtocolError('unknown_model', `model '${msg.model}' was unloaded`);
       const E = entry.config.hiddenSize;
-      let hidden;
+      const startedAt = performance.now();
+      let out;
       let seqLen;
       if (msg.embed) {
         if (frame.dtype !== 4 || frame.shape.length !== 1) {
@@ -356,16 +358,22 @@ function runActivation(frame) {
         }
         const tokens = new Int32Array(payload.buffer, payload.byteOffset, payload.byteLength / 4);
         seqLen = tokens.length;
-        hidden = await entry.backend.embed(entry.config, tokens);
+        out = await entry.backend.embedAndRunLayers(entry.config, tokens, [msg.firstLayer, msg.lastLayer + 1]);
       } else {
         if (frame.dtype !== 1 || frame.shape.length !== 2 || frame.shape[1] !== E) {
           throw new ProtocolError('wrong_type', `a layer run takes an F32 [seqLen, ${E}] hidden state`);
         }
         seqLen = frame.shape[0];
-        hidden = new Float32Array(payload.buffer, payload.byteOffset, payload.byteLength / 4);
+        const hidden = new Float32Array(payload.buffer, payload.byteOffset, payload.byteLength / 4);
+        out = await entry.backend.runLayers(entry.config, [msg.firstLayer, msg.lastLayer + 1], hidden, seqLen);
       }
-      const out = await entry.backend.runLayers(entry.config, [msg.firstLayer, msg.lastLayer + 1], hidden, seqLen);
+      const computedAt = performance.now();
       send(encodeFrame({ kind: FrameKind.Result, requestId: frame.requestId, dtype: 1, shape: [seqLen, E], payload: out }));
+      if (msg.timing) {
+        const ms = (t) => Math.round(t * 1000) / 1000;
+        send(control('runTiming', { id: frame.requestId, queuedMs: ms(startedAt - receivedAt),
+                                    computeMs: ms(computedAt - startedAt), hostMs: ms(performance.now() - receivedAt) }));
+      }
     } catch (e) {
       sendError(e instanceof ProtocolError ? e.code : 'run_failed', e && e.message ? e.message : String(e), frame.requestId);
     }

@@ -26,6 +26,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 
 #include <signal.h>
@@ -160,13 +161,83 @@ struct Bench
         return count / (double(timer.nsecsElapsed()) / 1e9);
     }
 
-    double echoRoundTripMs(const QString &hostId, int bytes, int count)
+    struct HopTiming
+    {
+        double roundTripMs = 0; ///< app: run sent -> Result decoded
+        double computeMs = 0;   ///< page: the backend call for the layers
+        double overheadMs = 0;  ///< round trip minus page compute: what one hop costs
+        double transportMs = 0; ///< round trip minus the page's whole handling (socket + app)
+        double queuedMs = 0;    ///< page: Activation received -> run started
+        double pageOtherMs = 0; ///< page: handling minus compute minus queue (copies, encode, send)
+    };
+
+    /// Sequential timed runs of layers [first, last) on one host: the page reports where its time
+    /// went (runTiming), so the hop's cost is measured directly instead of as a difference of two
+    /// compute-dominated latencies. Medians over `count` runs after 3 warm-up runs.
+    HopTiming hopTiming(const QString &hostId, int first, int last, const QByteArray &hidden, int count)
+    {
+        HostModelClient client(server->session(hostId), package);
+        bool deployed = false;
+        QObject::connect(&client, &HostModelClient::deployed, [&deployed] { deployed = true; });
+        ModelError error;
+        if (!client.deploy(first, last, false, QStringLiteral("auto"), &error) ||
+            !waitUntil([&] { return deployed; }, 300000)) {
+            return {};
+        }
+        client.setTiming(true);
+        std::vector<double> rtt;
+        std::vector<double> compute;
+        std::vector<double> overhead;
+        std::vector<double> transport;
+        std::vector<double> queued;
+        std::vector<double> other;
+        for (int i = 0; i < count + 3; ++i) {
+            double rttMs = -1;
+            hostproto::RunTiming timing;
+            bool timed = false;
+            QElapsedTimer timer;
+            auto c1 = QObject::connect(&client, &HostModelClient::finished,
+                                       [&] { rttMs = double(timer.nsecsElapsed()) / 1e6; });
+            auto c2 = QObject::connect(&client, &HostModelClient::runTimed,
+                                       [&](quint64, const hostproto::RunTiming &t) {
+                                           timing = t;
+                                           timed = true;
+                                       });
+            timer.start();
+            const bool sent = client.runHiddenBytes(hidden, int(tokens.size())) != 0;
+            const bool ok = sent && waitUntil([&] { return timed && rttMs >= 0; }, 60000);
+            QObject::disconnect(c1);
+            QObject::disconnect(c2);
+            if (!ok) {
+                return {};
+            }
+            if (i >= 3) {
+                rtt.push_back(rttMs);
+                compute.push_back(timing.computeMs);
+                overhead.push_back(rttMs - timing.computeMs);
+                transport.push_back(rttMs - timing.hostMs);
+                queued.push_back(timing.queuedMs);
+                other.push_back(timing.hostMs - timing.computeMs - timing.queuedMs);
+            }
+        }
+        return {median(rtt),       median(compute), median(overhead),
+                median(transport), median(queued),  median(other)};
+    }
+
+    /// Median echo round trip; with `idleGapMs` the socket idles that long before each echo (as it
+    /// does between the hops of sequential requests while a stage computes).
+    double echoRoundTripMs(const QString &hostId, int bytes, int count, int idleGapMs = 0)
     {
         HostSession *s = server->session(hostId);
         std::vector<double> ms;
         for (int i = 0; i < count && s; ++i) {
             bool done = false;
             auto c = QObject::connect(s, &HostSession::resultReceived, [&done] { done = true; });
+            if (idleGapMs > 0) {
+                QElapsedTimer gap;
+                gap.start();
+                waitUntil([&] { return gap.elapsed() >= idleGapMs; }, idleGapMs + 1000);
+            }
             QElapsedTimer timer;
             timer.start();
             s->sendEcho(hostproto::DType::F32, {quint32(bytes / 4)}, QByteArray(bytes, 1));
@@ -316,6 +387,27 @@ int benchPipeline(const QStringList &args)
             << " ms -> median difference " << QString::number(median(diffs), 'f', 2)
             << " ms per hop; bare echo round trip of " << activationBytes / 1024
             << " KiB through the host page: " << QString::number(echo, 'f', 2) << " ms\n";
+        two.reset();
+        one.reset();
+        const QByteArray hidden(int(activationBytes), '\0');
+        const Bench::HopTiming hop = bench.hopTiming(ids[0], layers / 2, layers, hidden, 30);
+        const int idleGap = int(std::lround(hop.computeMs));
+        const double idleEcho = bench.echoRoundTripMs(ids[0], int(activationBytes), 30, idleGap);
+        if (hop.roundTripMs <= 0) {
+            err << "bench pipeline: timed runs on " << ids[0] << " did not complete\n";
+            return 1;
+        }
+        out << "per-hop overhead measured directly (30 timed runs of layers " << layers / 2 << ":" << layers
+            << ", the page reports its compute time): round trip " << QString::number(hop.roundTripMs, 'f', 2)
+            << " ms - page compute " << QString::number(hop.computeMs, 'f', 2)
+            << " ms = " << QString::number(hop.overheadMs, 'f', 2) << " ms per hop (socket + app alone "
+            << QString::number(hop.transportMs, 'f', 2) << " ms, page queue "
+            << QString::number(hop.queuedMs, 'f', 2) << " ms, page copies/encode/send "
+            << QString::number(hop.pageOtherMs, 'f', 2) << " ms); ratio to the bare echo "
+            << QString::number(echo > 0 ? hop.overheadMs / echo : 0, 'f', 2) << "x, to an echo after "
+            << idleGap << " ms idle (" << QString::number(idleEcho, 'f', 2) << " ms) "
+            << QString::number(idleEcho > 0 ? hop.overheadMs / idleEcho : 0, 'f', 2) << "x; target < 1 ms "
+            << (hop.overheadMs < 1.0 ? "met" : "NOT met") << '\n';
     }
 
     // Recovery drill: 2 stages + warm spare, steady stream, kill -9 the second stage's host.

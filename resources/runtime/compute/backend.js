@@ -2,7 +2,7 @@
 // the loaded weights, accounts memory, and runs layers and single ops through the backend's
 // device-level `ops` (executor.js).
 import { toFloat32 } from './dtype.js';
-import { embed, runLayers } from './executor.js';
+import { embed, embedAndRunLayers, runLayers } from './executor.js';
 
 export class Backend {
   constructor(name, ops, info = {}) {
@@ -75,6 +75,11 @@ export class Backend {
 
   embed(config, tokens) {
     return embed(this.ops, this.weights, config, tokens);
+  }
+
+  /** Embeds token ids and runs blocks [first, last) without a round trip through host memory. */
+  embedAndRunLayers(config, tokens, [first, last]) {
+    return embedAndRunLayers(this.ops, this.weights, config, tokens, first, last);
   }
 
   /**

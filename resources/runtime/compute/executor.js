@@ -27,24 +27,42 @@ export function checkConfig(config) {
 /** Runs blocks [first, last) on hidden [seqLen, hiddenSize]; resolves to the new hidden state. */
 export async function runLayers(ops, weights, config, first, last, hidden, seqLen) {
   checkConfig(config);
+  if (!Number.isInteger(seqLen) || seqLen < 1 || hidden.length !== seqLen * config.hiddenSize) {
+    throw new Error(`hidden has ${hidden.length} floats, expected seqLen ${seqLen} x ${config.hiddenSize}`);
+  }
+  checkRange(config, first, last);
+  const x = layersOnDevice(ops, weights, config, first, last, ops.upload(hidden), seqLen);
+  return downloadAndFree(ops, x, seqLen * config.hiddenSize);
+}
+
+function checkRange(config, first, last) {
+  if (!(Number.isInteger(first) && Number.isInteger(last) && first >= 0 && first < last && last <= config.layerCount)) {
+    throw new Error(`layer range ${first}:${last} is not inside 0:${config.layerCount}`);
+  }
+}
+
+async function downloadAndFree(ops, x, count) {
+  try {
+    return await ops.download(x, count);
+  } finally {
+    ops.free(x);
+  }
+}
+
+// Blocks [first, last) on the device tensor x [seqLen, E]; consumes x, returns the output tensor.
+function layersOnDevice(ops, weights, config, first, last, input, seqLen) {
   const E = config.hiddenSize;
   const I = config.intermediateSize;
   const H = config.headCount;
   const eps = config.layerNormEps ?? 1e-5;
   const bert = config.architecture === 'bert';
   const exactGelu = (config.activation ?? (bert ? 'gelu_erf' : 'gelu_tanh')) === 'gelu_erf';
-  if (!(Number.isInteger(first) && Number.isInteger(last) && first >= 0 && first < last && last <= config.layerCount)) {
-    throw new Error(`layer range ${first}:${last} is not inside 0:${config.layerCount}`);
-  }
-  if (!Number.isInteger(seqLen) || seqLen < 1 || hidden.length !== seqLen * E) {
-    throw new Error(`hidden has ${hidden.length} floats, expected seqLen ${seqLen} x ${E}`);
-  }
   const get = name => {
     const w = weights.get(name);
     if (!w) throw new Error(`weight ${name} was not loaded on this host`);
     return w;
   };
-  let x = ops.upload(hidden);
+  let x = input;
   for (let l = first; l < last; ++l) {
     const w = n => get(`h.${l}.${n}`);
     const temps = [];
@@ -71,14 +89,26 @@ export async function runLayers(ops, weights, config, first, last, hidden, seqLe
     for (const t of temps) ops.free(t);
     x = z;
   }
-  const result = await ops.download(x, seqLen * E);
-  ops.free(x);
-  return result;
+  return x;
 }
 
 /** Token (+ position, + BERT token type 0) embeddings, with BERT's embedding LayerNorm. */
 export async function embed(ops, weights, config, tokens) {
   checkConfig(config);
+  const x = embedOnDevice(ops, weights, config, tokens);
+  return downloadAndFree(ops, x, tokens.length * config.hiddenSize);
+}
+
+/** Embeddings then blocks [first, last), with the hidden state kept on the device in between. */
+export async function embedAndRunLayers(ops, weights, config, tokens, first, last) {
+  checkConfig(config);
+  checkRange(config, first, last);
+  const x = embedOnDevice(ops, weights, config, tokens);
+  const y = layersOnDevice(ops, weights, config, first, last, x, tokens.length);
+  return downloadAndFree(ops, y, tokens.length * config.hiddenSize);
+}
+
+function embedOnDevice(ops, weights, config, tokens) {
   const E = config.hiddenSize;
   const ids = Int32Array.from(tokens);
   const vocab = config.vocabSize;
@@ -98,7 +128,5 @@ export async function embed(ops, weights, config, tokens) {
     ops.free(x);
     x = normed;
   }
-  const result = await ops.download(x, ids.length * E);
-  ops.free(x);
-  return result;
+  return x;
 }

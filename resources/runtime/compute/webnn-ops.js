@@ -130,6 +130,9 @@ export async function createWebNnBackend(options = {}) {
       }
       return execute(context, graph, { hidden: { data: hidden, shape: [seqLen, E] } }, 'out', [seqLen, E]);
     },
+    async embedAndRunLayers(config, tokens, range) {
+      return this.runLayers(config, range, await this.embed(config, tokens), tokens.length);
+    },
     async embed(config, tokens) {
       const E = config.hiddenSize;
       const wte = weights.get('wte');

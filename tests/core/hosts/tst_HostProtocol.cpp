@@ -65,6 +65,12 @@ private Q_SLOTS:
                                  << MessageType::Goodbye;
         QTest::newRow("run") << (J("{'v':1,'type':'run','id':9,'model':'demo','firstLayer':0,'lastLayer':3}"))
                              << MessageType::Run;
+        QTest::newRow("timed run")
+            << (J("{'v':1,'type':'run','id':9,'model':'demo','firstLayer':0,'lastLayer':3,'timing':true}"))
+            << MessageType::Run;
+        QTest::newRow("runTiming")
+            << (J("{'v':1,'type':'runTiming','id':9,'queuedMs':0.05,'computeMs':12.5,'hostMs':13.1}"))
+            << MessageType::RunTiming;
         QTest::newRow("load") << fixture(QStringLiteral("load.json")) << MessageType::Load;
         QTest::newRow("loaded") << (J("{'v':1,'type':'loaded','id':2,'chunks':['"
                                       "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855']}"))
@@ -122,6 +128,17 @@ private Q_SLOTS:
         QTest::newRow("run reversed layers")
             << (J("{'v':1,'type':'run','id':1,'model':'m','firstLayer':4,'lastLayer':1}"))
             << ErrorCode::WrongType;
+        QTest::newRow("run timing not bool")
+            << (J("{'v':1,'type':'run','id':1,'model':'m','firstLayer':0,'lastLayer':1,'timing':1}"))
+            << ErrorCode::WrongType;
+        QTest::newRow("runTiming negative")
+            << (J("{'v':1,'type':'runTiming','id':1,'queuedMs':0,'computeMs':-1,'hostMs':1}"))
+            << ErrorCode::WrongType;
+        QTest::newRow("runTiming missing hostMs")
+            << (J("{'v':1,'type':'runTiming','id':1,'queuedMs':0,'computeMs':1}")) << ErrorCode::MissingField;
+        QTest::newRow("runTiming no id")
+            << (J("{'v':1,'type':'runTiming','queuedMs':0,'computeMs':1,'hostMs':1}"))
+            << ErrorCode::MissingField;
         QTest::newRow("load bad hash")
             << (J("{'v':1,'type':'load','id':1,'chunks':[{'sha256':'ABC','sizeBytes':1}]}"))
             << ErrorCode::WrongType;

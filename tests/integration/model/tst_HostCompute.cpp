@@ -121,9 +121,23 @@ private Q_SLOTS:
         // Stage 2 on the same page: layers [2, 4) from the hidden state.
         HostModelClient second(session, package);
         QVERIFY(deploy(second, 2, 4, false, backend));
-        QVERIFY(run(second, second.runHiddenBytes(out, seq), &out));
+        // Timed: the page accounts for the run after its Result (runTiming).
+        second.setTiming(true);
+        QSignalSpy timed(&second, &HostModelClient::runTimed);
+        const quint64 timedId = second.runHiddenBytes(out, seq);
+        QVERIFY(run(second, timedId, &out));
         rel = relError(out, atFour);
         QVERIFY2(rel <= kTolerance, qPrintable(QStringLiteral("layers 2:4 rel %1").arg(rel)));
+        QVERIFY(timed.count() == 1 || timed.wait(5000));
+        QCOMPARE(timed.at(0).at(0).toULongLong(), timedId);
+        const auto timing = timed.at(0).at(1).value<hostproto::RunTiming>();
+        QVERIFY2(timing.computeMs > 0 && timing.queuedMs >= 0 &&
+                     timing.hostMs >= timing.computeMs + timing.queuedMs - 0.01,
+                 qPrintable(QStringLiteral("queued %1 compute %2 host %3")
+                                .arg(timing.queuedMs)
+                                .arg(timing.computeMs)
+                                .arg(timing.hostMs)));
+        second.setTiming(false);
 
         // Re-deploying what the page holds sends no chunk again.
         HostModelClient again(session, package);
