@@ -4,7 +4,9 @@
 #include "hosts/HostSession.h"
 #include "hosts/RuntimeServer.h"
 #include "model/HostModelClient.h"
+#include "model/ModelWeights.h"
 #include "pool/ResourcePool.h"
+#include "sharding/ShardPlanner.h"
 
 #include <QLoggingCategory>
 #include <QTimer>
@@ -441,21 +443,68 @@ QString PipelineExecutor::pickHost(int index) const
         }
         return true;
     };
-    // 1. A spare. 2. A connected host no stage uses. 3. Another stage's host (it holds two ranges).
-    for (const QString &spare : m_spares) {
-        if (usable(spare)) {
-            return spare;
-        }
-    }
-    QSet<QString> used;
+    // A spare or an unused host: the same choice ShardPlanner::replan makes for the console's plans
+    // (spares first; among candidates the one that keeps the bottleneck lowest by measured speed).
+    const ShardPlanner planner(ShardModelFacts::fromConfig(m_package->weights().config()));
+    ShardPlan plan;
+    plan.layerCount = m_package->layerCount();
+    plan.spareHostIds = m_spares;
+    QHash<QString, double> msPerLayer; // measured on this pipeline's stages
     for (const Stage &s : m_stages) {
-        used.insert(s.spec.hostId);
+        ShardStage planned;
+        planned.firstLayer = s.spec.firstLayer;
+        planned.lastLayer = s.spec.lastLayer;
+        planned.hostId = s.spec.hostId;
+        if (s.stats.runs > 0 && s.spec.lastLayer > s.spec.firstLayer) {
+            planned.msPerLayer = s.stats.meanMs / (s.spec.lastLayer - s.spec.firstLayer);
+            planned.measured = true;
+            msPerLayer.insert(s.spec.hostId, planned.msPerLayer);
+        }
+        plan.stages.append(planned);
     }
+    QList<ShardHost> hosts;
+    QSet<QString> listed;
     for (HostSession *s : m_server->sessions()) {
-        if (!used.contains(s->id()) && usable(s->id())) {
-            return s->id();
+        ShardHost h;
+        h.id = s->id();
+        h.kind = s->kind();
+        h.msPerLayer = msPerLayer.value(h.id, -1);
+        h.usable = usable(h.id);
+        hosts.append(h);
+        listed.insert(h.id);
+    }
+    for (const ShardStage &planned : std::as_const(plan.stages)) { // gone hosts are candidates too,
+        if (!listed.contains(planned.hostId)) {                     // just not usable ones
+            ShardHost gone;
+            gone.id = planned.hostId;
+            gone.usable = false;
+            hosts.append(gone);
+            listed.insert(gone.id);
         }
     }
+    ShardError error;
+    const auto replanned =
+        planner.replan(plan, {ShardHostEvent::Kind::Failed, stage.spec.hostId}, hosts, &error);
+    if (replanned && (replanned->action == ShardReplanAction::MovedToSpare ||
+                      replanned->action == ShardReplanAction::MovedToHost)) {
+        const QString chosen = replanned->plan.stages.at(index).hostId;
+        if (usable(chosen)) {
+            return chosen;
+        }
+    } else if (!replanned) {
+        // E.g. a host already holds two ranges after an earlier recovery (plans never do that):
+        // take the first usable spare or unused host.
+        qCInfo(lcPipeline).noquote() << "re-plan for stage" << index << "refused:" << error.message;
+        for (const bool sparesOnly : {true, false}) {
+            for (const ShardHost &h : std::as_const(hosts)) {
+                if (h.usable && plan.stageOfHost(h.id) < 0 && (!sparesOnly || m_spares.contains(h.id))) {
+                    return h.id;
+                }
+            }
+        }
+    }
+    // No free host: a surviving stage's host takes this range too (it holds two ranges), which
+    // the planner never proposes (its plans give each stage its own host).
     for (const Stage &s : m_stages) {
         if (&s != &stage && s.ready && usable(s.spec.hostId)) {
             return s.spec.hostId;
