@@ -106,13 +106,23 @@ async function capabilities() {
   return capabilitiesPromise;
 }
 
-// The compute runtime (./compute/index.js) is loaded on first use. If it cannot load, every
-// model/run request is answered with error 'unsupported' and the reason: never an invented result.
+// The compute runtime is loaded on first use, in a dedicated worker (compute/remote.js) so that
+// long runs never stall heartbeats; where a worker cannot start it runs in this page and says so
+// (modelReady.computeThread). If it cannot load at all, every model/run request is answered with
+// error 'unsupported' and the reason: never an invented result.
 function compute() {
   if (!computePromise) {
-    computePromise = import('./compute/index.js').then(
-      (module) => ({ module }),
-      (e) => ({ error: `the compute runtime did not load (compute/index.js: ${e && e.message ? e.message : e})` }));
+    computePromise = import('./compute/remote.js')
+      .then(({ openCompute }) => openCompute((message) => {
+        // The worker died: its backends are gone. Report it; the next model request starts anew.
+        sendError('compute_failed', message);
+        models.clear();
+        probePromise = null;
+        computePromise = null;
+      }))
+      .then(
+        ({ module, thread, reason }) => ({ module, thread, reason }),
+        (e) => ({ error: `the compute runtime did not load (compute/remote.js: ${e && e.message ? e.message : e})` }));
   }
   return computePromise;
 }
@@ -256,7 +266,7 @@ function handleControl(msg) {
 
 async function handleModel(msg) {
   const fail = (code, message) => sendError(code, message, msg.id);
-  const { module, error } = await compute();
+  const { module, thread, reason, error } = await compute();
   if (error) return fail('unsupported', error);
   const t0 = performance.now();
   try {
@@ -313,13 +323,14 @@ async function handleModel(msg) {
       models.set(msg.name, entry);
     }
     entry.config = msg.config;
-    const memory = entry.backend.loadWeights(tensors);
+    const memory = await entry.backend.loadWeights(tensors);
     for (const name of Object.keys(tensors)) entry.tensors.add(name);
     // Weights now live in the backend; chunks kept in Cache Storage need no second copy in memory.
     for (const hash of seen) if (persisted.has(hash)) chunkCache.delete(hash);
     send(control('modelReady', {
       id: msg.id, name: msg.name, backend: entry.backend.name, memory,
       loadMs: Math.round(performance.now() - t0), tensors: entry.tensors.size,
+      computeThread: thread, ...(reason ? { computeThreadReason: reason } : {}),
       ...(probe ? { probe } : {}),
     }));
   } catch (e) {
@@ -368,11 +379,14 @@ function runActivation(frame) {
         out = await entry.backend.runLayers(entry.config, [msg.firstLayer, msg.lastLayer + 1], hidden, seqLen);
       }
       const computedAt = performance.now();
+      // In a worker the compute itself is what it measured; the messages to and from it count
+      // as the page's handling, not as compute.
+      const computeMs = entry.backend.lastCallMs ?? computedAt - startedAt;
       send(encodeFrame({ kind: FrameKind.Result, requestId: frame.requestId, dtype: 1, shape: [seqLen, E], payload: out }));
       if (msg.timing) {
         const ms = (t) => Math.round(t * 1000) / 1000;
         send(control('runTiming', { id: frame.requestId, queuedMs: ms(startedAt - receivedAt),
-                                    computeMs: ms(computedAt - startedAt), hostMs: ms(performance.now() - receivedAt) }));
+                                    computeMs: ms(computeMs), hostMs: ms(performance.now() - receivedAt) }));
       }
     } catch (e) {
       sendError(e instanceof ProtocolError ? e.code : 'run_failed', e && e.message ? e.message : String(e), frame.requestId);

@@ -105,6 +105,9 @@ private Q_SLOTS:
         QVERIFY(deploy(first, 0, 2, true, backend));
         QVERIFY2(first.bytesUploaded() >= package->stageBytes(0, 2, true),
                  qPrintable(QString::number(first.bytesUploaded())));
+        // Compute runs in the page's dedicated worker, not on its main thread.
+        QCOMPARE(first.deployInfo().value(QLatin1String("computeThread")).toString(),
+                 QStringLiteral("worker"));
         if (backend != QLatin1String("auto")) {
             QCOMPARE(first.deployInfo().value(QLatin1String("backend")).toString(), backend);
         } else {
@@ -182,6 +185,47 @@ private Q_SLOTS:
                  qPrintable(failedDeploy.at(0).at(0).toString()));
         QVERIFY(!client.isDeployed());
         QCOMPARE(client.runTokens({1, 2}), quint64(0));
+    }
+
+    // A run of several seconds must not silence the page: compute runs in a worker, so the main
+    // thread keeps heartbeating (the session would time out otherwise).
+    void heartbeatsContinueDuringALongRun()
+    {
+        HostSession *session = launch(HostKind::Embedded);
+        if (!session) {
+            return;
+        }
+        auto package = std::make_shared<ModelPackage>(QStringLiteral("demo"), m_weights);
+        HostModelClient client(session, package);
+        QVERIFY(deploy(client, 0, 4, true, QStringLiteral("js"))); // plain JS: the slowest backend
+        // The page's own heartbeat rate while idle (a hidden page's timers may be throttled to 1/s).
+        QSignalSpy idle(session, &HostSession::heartbeatReceived);
+        QTest::qWait(3000);
+        const double idlePerSecond = idle.count() / 3.0;
+        QSignalSpy heartbeats(session, &HostSession::heartbeatReceived);
+        QElapsedTimer timer;
+        timer.start();
+        // Three 256-token runs queued back to back: several seconds of compute even on a fast machine.
+        QSignalSpy finished(&client, &HostModelClient::finished);
+        QSignalSpy failed(&client, &HostModelClient::failed);
+        for (int i = 0; i < 3; ++i) {
+            QVERIFY(client.runTokens(std::vector<int>(256, 7 + i)) != 0);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() + failed.count() == 3, kRunTimeoutMs);
+        QCOMPARE(failed.count(), 0);
+        const qint64 ms = timer.elapsed();
+        qInfo() << "three 256-token js runs of 4 layers took" << ms << "ms;" << heartbeats.count()
+                << "heartbeats arrived meanwhile; idle rate" << idlePerSecond << "per second";
+        QVERIFY2(ms >= 2500,
+                 qPrintable(QStringLiteral("the run took only %1 ms: too short to show anything").arg(ms)));
+        QVERIFY(idlePerSecond >= 0.9);
+        // At least the idle rate minus one: a main thread blocked by the run sends none meanwhile
+        // (one late heartbeat at most, after the run).
+        const int due = int(idlePerSecond * double(ms) / 1000.0);
+        QVERIFY2(
+            heartbeats.count() >= std::max(2, due - 1),
+            qPrintable(
+                QStringLiteral("%1 heartbeats in %2 ms, %3 due").arg(heartbeats.count()).arg(ms).arg(due)));
     }
 
     void killedHostFailsInFlightRequests()

@@ -1,0 +1,62 @@
+// The compute runtime's dedicated worker: backends (compute/index.js) live here so that a long
+// layer run never blocks the host page's main thread, which must keep answering the app
+// (heartbeats, cancels, echo). The page talks to it through compute/remote.js:
+//   { id, op: 'detect', options }                       -> detectBackends(options)
+//   { id, op: 'create', name, options }                 -> { backendId, name, info }
+//   { id, op: 'call', backendId, method, args }         -> the backend method's result
+//   { id, op: 'dispose', backendId }
+// Answers: { id, ok: true, result, ms (time spent in the worker) } or { id, ok: false, error }. Float32Array results and input
+// buffers are transferred, not copied.
+import * as compute from './index.js';
+
+const backends = new Map();
+let nextBackendId = 1;
+const CALLABLE = new Set(['loadWeights', 'unloadWeights', 'hasWeights', 'memoryUsage', 'runLayers', 'embed',
+                          'embedAndRunLayers', 'runOp', 'timeMatmul']);
+
+function backendOf(id) {
+  const backend = backends.get(id);
+  if (!backend) throw new Error(`compute worker: no backend ${id}`);
+  return backend;
+}
+
+async function handle(msg) {
+  switch (msg.op) {
+    case 'detect':
+      return compute.detectBackends(msg.options ?? {});
+    case 'create': {
+      const backend = await compute.createBackend(msg.name, msg.options ?? {});
+      const backendId = nextBackendId++;
+      backends.set(backendId, backend);
+      return { backendId, name: backend.name, info: backend.info ?? {} };
+    }
+    case 'call': {
+      if (!CALLABLE.has(msg.method)) throw new Error(`compute worker: ${msg.method} is not callable`);
+      const backend = backendOf(msg.backendId);
+      return backend[msg.method](...(msg.args ?? []));
+    }
+    case 'dispose': {
+      const backend = backends.get(msg.backendId);
+      backends.delete(msg.backendId);
+      if (backend && backend.dispose) backend.dispose();
+      return null;
+    }
+    default:
+      throw new Error(`compute worker: unknown op ${msg.op}`);
+  }
+}
+
+self.onmessage = async ({ data }) => {
+  try {
+    const t0 = performance.now();
+    const result = await handle(data);
+    const ms = performance.now() - t0;
+    const transfer = result instanceof Float32Array && result.byteOffset === 0 &&
+      result.byteLength === result.buffer.byteLength ? [result.buffer] : [];
+    self.postMessage({ id: data.id, ok: true, result, ms }, transfer);
+  } catch (e) {
+    self.postMessage({ id: data.id, ok: false, error: e && e.message ? e.message : String(e) });
+  }
+};
+
+self.postMessage({ ready: true, crossOriginIsolated: !!self.crossOriginIsolated });
