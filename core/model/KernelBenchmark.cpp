@@ -130,8 +130,16 @@ bool KernelBenchmark::run(const Options &options, Report *report,
             if (!server.listen(error)) {
                 return false;
             }
-            KernelCheck check(backend);
-            check.setOptions(QJsonObject{{QStringLiteral("memoryLimitBytes"), 1024.0 * 1024 * 1024}});
+            // "wasm-threads": the Wasm backend in the compute worker on every hardware thread, as
+            // host pages run it when cross-origin isolated.
+            const bool wasmThreads = backend == QLatin1String("wasm-threads");
+            KernelCheck check(wasmThreads ? QStringLiteral("wasm") : backend);
+            QJsonObject checkOptions{{QStringLiteral("memoryLimitBytes"), 1024.0 * 1024 * 1024}};
+            if (wasmThreads) {
+                checkOptions.insert(QStringLiteral("worker"), true);
+                checkOptions.insert(QStringLiteral("threads"), QStringLiteral("auto"));
+            }
+            check.setOptions(checkOptions);
             // Load the demo model (one range over every layer, checked like the tests do).
             if (!check.addModelCases(weights, std::vector<int>(8, 7), {{0, weights.config().layerCount}},
                                      QStringLiteral("F32"), error)) {
@@ -180,6 +188,15 @@ bool KernelBenchmark::run(const Options &options, Report *report,
                 }
                 const QJsonObject info = check.summary().value(QLatin1String("info")).toObject();
                 row.note = QStringLiteral("demo model rel err %1").arg(worst, 0, 'g', 2);
+                if (wasmThreads) {
+                    row.note += QStringLiteral("; %1 thread(s)%2")
+                                    .arg(info.value(QLatin1String("threads")).toInt())
+                                    .arg(info.contains(QLatin1String("threadsReason"))
+                                             ? QStringLiteral(" (") +
+                                                   info.value(QLatin1String("threadsReason")).toString() +
+                                                   QLatin1Char(')')
+                                             : QString());
+                }
                 if (backend == QLatin1String("webgpu")) {
                     const QJsonObject adapter = info.value(QLatin1String("adapter")).toObject();
                     row.note +=
@@ -225,6 +242,15 @@ bool KernelBenchmark::run(const Options &options, Report *report,
                     .arg(100.0 * ratio, 0, 'f', 1)
                     .arg(100.0 * row.gflops[i] / nativeN.gflops[i], 0, 'f', 1)
                     .arg(cores);
+            if (row.backend == QLatin1String("wasm-threads")) {
+                for (const Row &single : report->rows) {
+                    if (single.host == row.host && single.backend == QLatin1String("wasm") &&
+                        i < single.gflops.size() && single.gflops[i] > 0) {
+                        line += QStringLiteral(", %1x the same host's 1-thread wasm")
+                                    .arg(row.gflops[i] / single.gflops[i], 0, 'f', 2);
+                    }
+                }
+            }
             if (row.backend == QLatin1String("wasm")) {
                 line += ratio >= 0.2 ? QStringLiteral("  [target >= 20%: met]")
                                      : QStringLiteral("  [target >= 20%: MISSED]");

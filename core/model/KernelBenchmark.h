@@ -23,7 +23,9 @@ public:
     {
         std::vector<int> sizes = {256, 512, 1024};
         QStringList hosts = {QStringLiteral("native"), QStringLiteral("chromium"), QStringLiteral("firefox")};
-        QStringList backends = {QStringLiteral("webgpu"), QStringLiteral("wasm"), QStringLiteral("js")};
+        /// "wasm-threads": wasm in the compute worker on every hardware thread (shared memory)
+        QStringList backends = {QStringLiteral("webgpu"), QStringLiteral("wasm"),
+                                QStringLiteral("wasm-threads"), QStringLiteral("js")};
         int seqLen = 64;           ///< tokens per layer benchmark
         double flopBudget = 2.0e9; ///< per matmul size: iterations = budget / (2 n^3), at least 1
         int timeoutMs = 180000;    ///< per browser run
@@ -32,7 +34,7 @@ public:
     struct Row
     {
         QString host;               ///< native, chromium, firefox
-        QString backend;            ///< native-1t, native-Nt, webgpu, wasm, js
+        QString backend;            ///< native-1t, native-Nt, webgpu, wasm, wasm-threads, js
         std::vector<double> gflops; ///< per size; < 0 when not measured
         double msPerLayer = -1;
         QString note; ///< kernel picked, adapter, or why it did not run

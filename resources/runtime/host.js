@@ -331,6 +331,8 @@ async function handleModel(msg) {
       id: msg.id, name: msg.name, backend: entry.backend.name, memory,
       loadMs: Math.round(performance.now() - t0), tensors: entry.tensors.size,
       computeThread: thread, ...(reason ? { computeThreadReason: reason } : {}),
+      threads: entry.backend.info?.threads ?? 1,
+      ...(entry.backend.info?.threadsReason ? { threadsReason: entry.backend.info.threadsReason } : {}),
       ...(probe ? { probe } : {}),
     }));
   } catch (e) {

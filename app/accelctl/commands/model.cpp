@@ -35,7 +35,7 @@ int benchKernels(const QStringList &args)
         const QString value = i + 1 < args.size() ? args.at(i + 1) : QString();
         if (a == QLatin1String("--help")) {
             out << "usage: accelctl bench kernels [--sizes 256,512,1024] [--hosts native,chromium,firefox]\n"
-                   "                              [--backends webgpu,wasm,js] [--seq 64]\n";
+                   "                              [--backends webgpu,wasm,wasm-threads,js] [--seq 64]\n";
             return 0;
         } else if (a == QLatin1String("--sizes") && parseList(value, &options.sizes)) {
             ++i;

@@ -3,7 +3,7 @@
 // Used by the browser tests and by `accelctl bench kernels`.
 
 import { ChunkCache, sha256Hex } from './chunk-cache.js';
-import { createBackend, detectBackends } from './index.js';
+import { openCompute } from './remote.js';
 
 const log = msg => { document.getElementById('log').textContent += msg + '\n'; };
 
@@ -45,10 +45,10 @@ async function runCase(backend, job, c) {
     const tensors = {};
     for (const w of c.weights) tensors[w.name] = { dtype: w.dtype, shape: w.shape, data: await fetchBytes(w.url) };
     try {
-      const usage = backend.loadWeights(tensors);
+      const usage = await backend.loadWeights(tensors);
       return { json: { ok: true, usage } };
     } catch (e) {
-      return { json: { ok: false, error: e.message, usage: backend.memoryUsage() } };
+      return { json: { ok: false, error: e.message, usage: await backend.memoryUsage() } };
     }
   }
   case 'chunks': {
@@ -72,8 +72,8 @@ async function runCase(backend, job, c) {
                      assembledBytes: assembled.byteLength, corruptRejected, stillHeld } };
   }
   case 'unload':
-    backend.unloadWeights(c.names);
-    return { json: { ok: true, usage: backend.memoryUsage() } };
+    await backend.unloadWeights(c.names);
+    return { json: { ok: true, usage: await backend.memoryUsage() } };
   case 'expect-error':
     try {
       await backend.runLayers(job.config, c.range, new Float32Array(c.floats), c.seqLen);
@@ -92,9 +92,10 @@ async function runCase(backend, job, c) {
   }
   case 'bench-layer': {
     const input = await fetchF32(c.input);
-    await backend.runLayers(job.config, [0, 1], input, c.seqLen); // warm-up
+    // A copy per call: a backend in the compute worker takes ownership of (transfers) its input.
+    await backend.runLayers(job.config, [0, 1], input.slice(), c.seqLen); // warm-up
     const t = performance.now();
-    for (let i = 0; i < c.iterations; ++i) await backend.runLayers(job.config, c.range, input, c.seqLen);
+    for (let i = 0; i < c.iterations; ++i) await backend.runLayers(job.config, c.range, input.slice(), c.seqLen);
     const ms = (performance.now() - t) / c.iterations / (c.range[1] - c.range[0]);
     return { json: { msPerLayer: ms } };
   }
@@ -106,13 +107,24 @@ async function runCase(backend, job, c) {
 
 async function main() {
   const job = await (await fetch('/job.json', { cache: 'no-store' })).json();
-  const detected = await detectBackends(job.options || {});
+  // options.worker: run the backend in the compute worker, as host pages do (needed for threads).
+  const options = job.options || {};
+  let module;
+  if (options.worker) {
+    const compute = await openCompute();
+    if (compute.thread !== 'worker') throw new Error(`the compute worker did not start: ${compute.reason}`);
+    module = compute.module;
+  } else {
+    module = await import('./index.js');
+  }
+  const { createBackend, detectBackends } = module;
+  const detected = await detectBackends(options);
   const mine = detected.find(d => d.name === job.backend);
   if (!mine || !mine.available) {
     await postJson('/done', { skipped: true, reason: mine ? mine.reason : 'unknown backend', detected });
     return;
   }
-  const backend = await createBackend(job.backend, job.options || {});
+  const backend = await createBackend(job.backend, options);
   log(`backend ${backend.name} ${JSON.stringify(backend.info)}`);
   const summary = { skipped: false, info: backend.info, detected, cases: {} };
   for (const c of job.cases) {
@@ -130,7 +142,7 @@ async function main() {
       summary.cases[c.id] = { ok: false, error: String(e && e.message || e) };
     }
   }
-  summary.memory = backend.memoryUsage();
+  summary.memory = await backend.memoryUsage();
   backend.dispose();
   await postJson('/done', summary);
 }

@@ -7,6 +7,7 @@ import { Backend } from './backend.js';
 export { checkConfig } from './executor.js';
 import { createJsOps } from './js-ops.js';
 import { createWasmOps, loadKernels, wasmSimdSupported } from './wasm-ops.js';
+import { defaultThreadCount, loadThreadedKernels, threadsUnavailableReason } from './wasm-threads.js';
 
 export const BACKEND_NAMES = ['webgpu', 'webnn', 'wasm', 'js'];
 
@@ -35,7 +36,8 @@ export async function detectBackends(options = {}) {
     name: 'wasm',
     available: simd,
     reason: simd ? '' : 'WebAssembly SIMD128 is not supported by this engine',
-    info: { simd, crossOriginIsolated: !!globalThis.crossOriginIsolated, threads: false },
+    info: { simd, crossOriginIsolated: !!globalThis.crossOriginIsolated, threads: !threadsUnavailableReason(),
+            threadsReason: threadsUnavailableReason(), maxThreads: defaultThreadCount() },
   });
   results.push({ name: 'js', available: true, reason: '', info: {} });
   return results;
@@ -51,10 +53,22 @@ export async function createBackend(name, options = {}) {
     return new Backend('js', createJsOps(), { memoryLimitBytes: options.memoryLimitBytes ?? 2 * GiB });
   case 'wasm': {
     if (!wasmSimdSupported()) throw new Error('WebAssembly SIMD128 is not supported by this engine');
+    // options.threads: a count, or 'auto' (default: every hardware thread, up to 8, where threads
+    // can run). One thread uses kernels.wasm; more use kernels-mt.wasm on shared memory.
+    const wanted = options.threads === undefined || options.threads === 'auto'
+      ? (threadsUnavailableReason() ? 1 : defaultThreadCount()) : Math.max(1, Math.floor(Number(options.threads)) || 1);
+    const info = { memoryLimitBytes: options.memoryLimitBytes ?? 2 * GiB, simd: true, threads: 1 };
+    if (wanted > 1) {
+      try {
+        const { exports, memory, pool } = await loadThreadedKernels(wanted, options.wasmThreadsUrl);
+        return new Backend('wasm', createWasmOps(exports, { memory, pool }), { ...info, threads: pool.threads });
+      } catch (e) {
+        if (options.threads !== undefined && options.threads !== 'auto') throw e; // asked for explicitly
+        info.threadsReason = e && e.message ? e.message : String(e);
+      }
+    }
     const exports = await loadKernels(options.wasmUrl);
-    return new Backend('wasm', createWasmOps(exports), {
-      memoryLimitBytes: options.memoryLimitBytes ?? 2 * GiB, simd: true, threads: false,
-    });
+    return new Backend('wasm', createWasmOps(exports), info);
   }
   case 'webgpu': {
     const { createWebGpuOps } = await import('./webgpu-ops.js');

@@ -74,6 +74,7 @@ class RemoteBackend {
     return this.callWith('runLayers', [config, range, hidden, seqLen], ownedBuffer(hidden));
   }
   embed(config, tokens) { return this.callWith('embed', [config, tokens]); }
+  runOp(op, params) { return this.callWith('runOp', [op, params]); }
   embedAndRunLayers(config, tokens, range) { return this.callWith('embedAndRunLayers', [config, tokens, range]); }
   timeMatmul(...args) { return this.callWith('timeMatmul', args); }
   dispose() {

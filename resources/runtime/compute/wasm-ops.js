@@ -61,8 +61,14 @@ export async function loadKernels(url = new URL('kernels.wasm', import.meta.url)
   return instance.exports;
 }
 
-export function createWasmOps(exports) {
-  const memory = exports.memory;
+/**
+ * options.memory: the module's memory when it is imported (threaded kernels); options.pool: a
+ * ThreadPool (wasm-threads.js) that shares large matmuls by rows.
+ */
+export function createWasmOps(exports, options = {}) {
+  const memory = options.memory ?? exports.memory;
+  const pool = options.pool ?? null;
+  const POOL_MIN_MACS = 1 << 18; // below this a matmul is cheaper than waking the other threads
   const heapBase = exports.__heap_base instanceof WebAssembly.Global ? exports.__heap_base.value : 1 << 20;
   const arena = new Arena(memory, heapBase);
   const f32 = h => new Float32Array(memory.buffer, h.ptr, h.bytes / 4);
@@ -85,8 +91,16 @@ export function createWasmOps(exports) {
 
     matmul(a, b, bias, M, K, N) {
       const c = out(M * N);
-      exports.matmul(a.ptr, b.ptr, bias ? bias.ptr : 0, c.ptr, M, K, N);
+      if (pool && M >= 2 && M * K * N >= POOL_MIN_MACS) {
+        pool.matmul(exports.matmul, a.ptr, b.ptr, bias ? bias.ptr : 0, c.ptr, M, K, N);
+      } else {
+        exports.matmul(a.ptr, b.ptr, bias ? bias.ptr : 0, c.ptr, M, K, N);
+      }
       return c;
+    },
+    threads: pool ? pool.threads : 1,
+    dispose() {
+      if (pool) pool.stop();
     },
     layerNorm(x, g, b, rows, cols, eps) {
       const y = out(rows * cols);

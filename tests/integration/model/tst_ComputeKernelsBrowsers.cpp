@@ -41,6 +41,11 @@ private Q_SLOTS:
         QTest::newRow("chromium webnn demo") << chromium << "webnn" << int(ModelKind::DemoF32) << picked;
         QTest::newRow("firefox webgpu demo") << firefox << "webgpu" << int(ModelKind::DemoF32) << picked;
         QTest::newRow("firefox wasm bert") << firefox << "wasm" << int(ModelKind::Bert) << picked;
+        const QJsonObject twoThreads{{QStringLiteral("worker"), true}, {QStringLiteral("threads"), 2}};
+        QTest::newRow("chromium wasm 2 threads demo")
+            << chromium << "wasm" << int(ModelKind::DemoF32) << twoThreads;
+        QTest::newRow("firefox wasm 2 threads bert")
+            << firefox << "wasm" << int(ModelKind::Bert) << twoThreads;
     }
     void matchesReference()
     {
@@ -74,6 +79,10 @@ private Q_SLOTS:
         const QJsonObject info = check.summary().value(QLatin1String("info")).toObject();
         qInfo("backend info: %s", QJsonDocument(info).toJson(QJsonDocument::Compact).constData());
         kernelcheck::verify(check);
+        if (options.contains(QLatin1String("threads"))) { // an explicit count fails rather than falls back
+            QCOMPARE(info.value(QLatin1String("threads")).toInt(),
+                     options.value(QLatin1String("threads")).toInt());
+        }
         if (options.contains(QLatin1String("matmulKernel"))) {
             QCOMPARE(info.value(QLatin1String("matmulKernel")).toString(),
                      options.value(QLatin1String("matmulKernel")).toString());

@@ -36,25 +36,35 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("backend");
         QTest::addColumn<int>("model");
-        QTest::newRow("js demo") << "js" << int(ModelKind::DemoF32);
-        QTest::newRow("js bert") << "js" << int(ModelKind::Bert);
-        QTest::newRow("wasm demo") << "wasm" << int(ModelKind::DemoF32);
-        QTest::newRow("wasm demo fp16") << "wasm" << int(ModelKind::DemoF16);
-        QTest::newRow("wasm bert") << "wasm" << int(ModelKind::Bert);
-        QTest::newRow("webgpu demo") << "webgpu" << int(ModelKind::DemoF32);
-        QTest::newRow("webnn demo") << "webnn" << int(ModelKind::DemoF32);
+        QTest::addColumn<int>("threads"); // > 0: in the compute worker with that many Wasm threads
+        QTest::newRow("js demo") << "js" << int(ModelKind::DemoF32) << 0;
+        QTest::newRow("js bert") << "js" << int(ModelKind::Bert) << 0;
+        QTest::newRow("wasm demo") << "wasm" << int(ModelKind::DemoF32) << 0;
+        QTest::newRow("wasm demo fp16") << "wasm" << int(ModelKind::DemoF16) << 0;
+        QTest::newRow("wasm bert") << "wasm" << int(ModelKind::Bert) << 0;
+        QTest::newRow("wasm demo, worker, 1 thread") << "wasm" << int(ModelKind::DemoF32) << 1;
+        QTest::newRow("wasm demo, worker, 2 threads") << "wasm" << int(ModelKind::DemoF32) << 2;
+        QTest::newRow("wasm bert, worker, 3 threads") << "wasm" << int(ModelKind::Bert) << 3;
+        QTest::newRow("webgpu demo") << "webgpu" << int(ModelKind::DemoF32) << 0;
+        QTest::newRow("webnn demo") << "webnn" << int(ModelKind::DemoF32) << 0;
     }
     void matchesReference()
     {
         QFETCH(QString, backend);
         QFETCH(int, model);
+        QFETCH(int, threads);
         auto weights = kernelcheck::makeModel(ModelKind(model));
         QVERIFY(weights);
         KernelCheckServer server;
         ModelError error;
         QVERIFY2(server.listen(&error), qPrintable(error.message));
         KernelCheck check(backend);
-        QVERIFY(kernelcheck::buildStandardCheck(&check, *weights, ModelKind(model)));
+        QJsonObject options;
+        if (threads > 0) {
+            options.insert(QStringLiteral("worker"), true);
+            options.insert(QStringLiteral("threads"), threads);
+        }
+        QVERIFY(kernelcheck::buildStandardCheck(&check, *weights, ModelKind(model), options));
         check.publish(&server);
         QWebEngineProfile profile; // off-the-record: nothing cached between rows
         ConsolePage page(&profile);
@@ -75,6 +85,14 @@ private Q_SLOTS:
                         .toObject()
                         .value(QLatin1String("simd"))
                         .toBool());
+        }
+        if (threads > 0) { // really that many threads (the explicit count fails rather than falls back)
+            QCOMPARE(check.summary()
+                         .value(QLatin1String("info"))
+                         .toObject()
+                         .value(QLatin1String("threads"))
+                         .toInt(),
+                     threads);
         }
     }
 
