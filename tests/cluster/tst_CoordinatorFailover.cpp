@@ -19,9 +19,11 @@
 #include <QJsonObject>
 #include <QScopeGuard>
 #include <QSet>
+#include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QWebSocket>
 
 #include <memory>
 #include <vector>
@@ -344,10 +346,12 @@ private Q_SLOTS:
 
         const QByteArray auth = "Authorization: Bearer " + m_token + "\r\n";
         const QByteArray host = "Host: 127.0.0.1\r\n";
+        // Live worker state is the leader's alone: redirected (store-backed reads are served, see
+        // followersServeReadsAndEvents).
         auto [status, location] = rawRequest(m_ports[size_t(follower)],
-                                             "GET /api/v1/suites?x=1 HTTP/1.1\r\n" + host + auth + "\r\n");
+                                             "GET /api/v1/workers?x=1 HTTP/1.1\r\n" + host + auth + "\r\n");
         QCOMPARE(status, 307);
-        QCOMPARE(location, url(lead).toEncoded() + "/api/v1/suites?x=1");
+        QCOMPARE(location, url(lead).toEncoded() + "/api/v1/workers?x=1");
         std::tie(status, location) =
             rawRequest(m_ports[size_t(follower)],
                        "POST /api/v1/suites HTTP/1.1\r\n" + host + auth + "Content-Length: 2\r\n\r\n{}");
@@ -378,6 +382,92 @@ private Q_SLOTS:
         QCOMPARE(r.status, 200);
         QCOMPARE(r.json().array().size(), kWorkers);
         QCOMPARE(viaFollower.currentBase(), url(lead));
+    }
+
+    void followersServeReadsAndEvents()
+    {
+        const int lead = leader();
+        QVERIFY(lead >= 0);
+        const int follower = (lead + 2) % kCoordinators;
+        QCOMPARE(role(follower), QStringLiteral("follower"));
+        // The follower's event stream, open before the leader does anything.
+        QWebSocket events;
+        QSignalSpy connected(&events, &QWebSocket::connected);
+        QList<QJsonObject> received;
+        connect(&events, &QWebSocket::textMessageReceived, this, [&received](const QString &text) {
+            received << QJsonDocument::fromJson(text.toUtf8()).object();
+        });
+        QUrl ws = url(follower);
+        ws.setScheme(QStringLiteral("ws"));
+        ws.setPath(QStringLiteral("/api/v1/events"));
+        ws.setQuery(QStringLiteral("token=") + QString::fromLatin1(m_token));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                if (events.state() == QAbstractSocket::UnconnectedState) {
+                    events.open(ws); // the view may still be loading right after start
+                }
+                return connected.count() > 0 || connected.wait(500);
+            }(),
+            10000);
+
+        const QString suite = submit(6, QStringLiteral("follower-reads"));
+        QVERIFY(!suite.isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(suiteFinished(suite), 30000);
+        // Same content from the follower as from the leader, once the follower's replica has the
+        // leader's last write (eventually: the watch runs behind by milliseconds).
+        const QStringList paths{QStringLiteral("/api/v1/tasks?suite=") + suite,
+                                QStringLiteral("/api/v1/suites/") + suite,
+                                QStringLiteral("/api/v1/suites/%1/results").arg(suite)};
+        for (const QString &path : paths) {
+            ClusterClient fromLeader(url(lead), m_token);
+            const auto expected = fromLeader.get(path);
+            QCOMPARE(expected.status, 200);
+            QTRY_COMPARE_WITH_TIMEOUT(
+                [&] {
+                    ClusterClient fromFollower(url(follower), m_token);
+                    const auto r = fromFollower.get(path);
+                    return r.status == 200 && fromFollower.currentBase() == url(follower) ? r.json()
+                                                                                          : QJsonDocument();
+                }(),
+                expected.json(), 5000);
+        }
+        // Answered by the follower itself, saying who leads and which revision it read.
+        const QByteArray auth = "Authorization: Bearer " + m_token + "\r\n";
+        QTcpSocket socket;
+        socket.connectToHost(QStringLiteral("127.0.0.1"), m_ports[size_t(follower)]);
+        QVERIFY(socket.waitForConnected(3000));
+        socket.write("GET /api/v1/tasks?suite=" + suite.toUtf8() +
+                     " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + auth + "\r\n");
+        QByteArray answer;
+        while (socket.waitForReadyRead(3000)) {
+            answer += socket.readAll();
+        }
+        QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.left(200).constData());
+        QVERIFY2(answer.toLower().contains(QByteArray("x-accel-leader: " + url(lead).toEncoded())),
+                 answer.left(400).constData());
+        QVERIFY(answer.toLower().contains("x-accel-store-revision: "));
+        // The task events the leader caused arrived on the follower's stream.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                QSet<QString> passed;
+                for (const QJsonObject &e : std::as_const(received)) {
+                    const QJsonObject t = e.value(QStringLiteral("task")).toObject();
+                    if (e.value(QStringLiteral("event")).toString() == QLatin1String("task") &&
+                        t.value(QStringLiteral("suite")).toString() == suite &&
+                        t.value(QStringLiteral("state")).toString() == QLatin1String("passed")) {
+                        passed.insert(t.value(QStringLiteral("key")).toString());
+                    }
+                }
+                return passed.size() == 6;
+            }(),
+            10000);
+        // A write through the follower is still redirected.
+        const auto [status, location] = rawRequest(
+            m_ports[size_t(follower)], "POST /api/v1/suites/" + suite.toUtf8() + "/cancel HTTP/1.1\r\n" +
+                                           "Host: 127.0.0.1\r\n" + auth + "Content-Length: 2\r\n\r\n{}");
+        QCOMPARE(status, 307);
+        QCOMPARE(location, url(lead).toEncoded() + "/api/v1/suites/" + suite.toUtf8() + "/cancel");
+        events.close();
     }
 
     void killedLeaderIsReplacedAndEveryTaskRunsOnce()
