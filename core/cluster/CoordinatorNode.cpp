@@ -1,5 +1,6 @@
 #include "cluster/CoordinatorNode.h"
 
+#include "cluster/CoordinatorReadView.h"
 #include "cluster/CoordinatorServer.h"
 #include "cluster/etcd/EtcdClient.h"
 #include "cluster/etcd/EtcdStore.h"
@@ -38,6 +39,10 @@ CoordinatorNode::CoordinatorNode(const Options &options, CoordinatorServer *serv
     electionOptions.retryIntervalMs = 250;
     m_election = new LeaderElection(m_client, electionOptions, this);
     m_store->setFence(m_election);
+    m_readView = new CoordinatorReadView(m_store, this);
+    if (m_server) {
+        m_server->setReadView(m_readView);
+    }
 
     m_retryStart->setSingleShot(true);
     m_retryStart->setInterval(500);
@@ -69,6 +74,10 @@ CoordinatorNode::CoordinatorNode(const Options &options, CoordinatorServer *serv
 
 CoordinatorNode::~CoordinatorNode()
 {
+    if (m_server) {
+        m_server->setReadView(nullptr);
+    }
+    m_readView->stop();
     stopCoordinator(QStringLiteral("node destroyed"));
     m_election->halt();
 }
@@ -191,6 +200,9 @@ QJsonObject CoordinatorNode::info() const
         {QStringLiteral("store"), QStringLiteral("etcd")},
         {QStringLiteral("etcdEndpoint"), m_client->currentEndpoint()},
         {QStringLiteral("leaseValid"), leaseOk}};
+    if (m_readView->isRunning()) {
+        o.insert(QStringLiteral("readRevision"), m_readView->revision());
+    }
     if (!reason.isEmpty()) {
         o.insert(QStringLiteral("reason"), reason);
     }
@@ -199,11 +211,37 @@ QJsonObject CoordinatorNode::info() const
 
 void CoordinatorNode::publish()
 {
-    if (!m_server) {
+    // Leader first: a server losing sight of the leader closes its follower event streams while
+    // it still knows it was serving them.
+    if (m_server) {
+        m_server->setLeaderUrl(leaderUrl());
+    }
+    maintainReadView();
+    if (m_server) {
+        m_server->setNodeInfo(info());
+    }
+}
+
+void CoordinatorNode::maintainReadView()
+{
+    const bool wanted = !m_coordinator && !m_stopping && !leaderUrl().isEmpty();
+    if (!wanted) {
+        if (m_readView->isRunning()) {
+            m_readView->stop();
+        }
         return;
     }
-    m_server->setLeaderUrl(leaderUrl());
-    m_server->setNodeInfo(info());
+    const qint64 now = m_clock->nowMs();
+    if (m_readView->isRunning() || now - m_readViewAttemptMs < 1000) {
+        return;
+    }
+    // Loading blocks on etcd (like a leader's load): only tried while etcd renews our lease and a
+    // leader is known, at most once a second.
+    m_readViewAttemptMs = now;
+    QString error;
+    if (!m_readView->start(&error)) {
+        qCWarning(lcCluster).noquote() << "coordinator node: follower read view:" << error;
+    }
 }
 
 void CoordinatorNode::onElected(qint64 epoch)

@@ -13,6 +13,7 @@ class QTimer;
 namespace accel {
 
 class Clock;
+class CoordinatorReadView;
 class CoordinatorServer;
 class EtcdClient;
 class EtcdStore;
@@ -28,7 +29,10 @@ class LeaderElection;
 /// serves it. Stepped down (lease suspended or lost, key replaced, resign): the server drops the
 /// coordinator at once (no assignment after that instant; pending writes fail the fence), the
 /// coordinator is destroyed, and the node campaigns again as a follower that redirects to the
-/// leader it observes. Thread: the owner's (one event loop for election, store and server).
+/// leader it observes. While it follows a known leader it also keeps a CoordinatorReadView (a
+/// replica of the store, following its watch) that answers reads and the event stream (see
+/// CoordinatorServer); the view is dropped when the node leads or loses sight of the leader.
+/// Thread: the owner's (one event loop for election, store and server).
 class CoordinatorNode : public QObject
 {
     Q_OBJECT
@@ -60,6 +64,7 @@ public:
     qint64 epoch() const;
     QUrl leaderUrl() const;
     Coordinator *coordinator() const { return m_coordinator; }
+    CoordinatorReadView *readView() const { return m_readView; }
     /// The /health fields: role (leader|follower|candidate), leader, epoch, self, ok, reason.
     QJsonObject info() const;
 
@@ -77,6 +82,8 @@ private:
     void startCoordinator();
     void stopCoordinator(const QString &reason);
     void publish();
+    /// Starts the read view when following a known leader, stops it otherwise.
+    void maintainReadView();
 
     Options m_options;
     CoordinatorServer *m_server;
@@ -85,6 +92,8 @@ private:
     EtcdStore *m_store;
     LeaderElection *m_election;
     Coordinator *m_coordinator = nullptr;
+    CoordinatorReadView *m_readView;
+    qint64 m_readViewAttemptMs = 0;
     QTimer *m_retryStart;
     QTimer *m_refresh;
     QString m_reason; ///< why this node does not lead / is unhealthy (empty when fine)

@@ -3,6 +3,7 @@
 #include "cluster/AccessToken.h"
 #include "cluster/ClusterProtocol.h"
 #include "cluster/Coordinator.h"
+#include "cluster/CoordinatorReadView.h"
 #include "cluster/WorkerLink.h"
 #include "common/LogCategories.h"
 
@@ -89,12 +90,51 @@ void CoordinatorServer::dropConnections(const QString &reason)
         socket->close(QWebSocketProtocol::CloseCodeGoingAway, reason.left(100));
         socket->deleteLater();
     }
+    closeEventSockets(reason);
+}
+
+void CoordinatorServer::closeEventSockets(const QString &reason)
+{
     for (const QPointer<QWebSocket> &socket : std::as_const(m_eventSockets)) {
         if (socket) {
             socket->close(QWebSocketProtocol::CloseCodeGoingAway, reason.left(100));
         }
     }
     m_eventSockets.clear();
+}
+
+void CoordinatorServer::setLeaderUrl(const QUrl &leader)
+{
+    const bool wasServing = servesReads();
+    m_leaderUrl = leader;
+    if (wasServing && !servesReads() && !m_coordinator) {
+        // The replica may be cut off from etcd now: listeners reconnect and find a leader.
+        closeEventSockets(QStringLiteral("no leader known; the follower's view may be stale"));
+    }
+}
+
+void CoordinatorServer::setReadView(CoordinatorReadView *view)
+{
+    if (m_readView) {
+        disconnect(m_readView, nullptr, this, nullptr);
+    }
+    m_readView = view;
+    if (m_readView) {
+        connect(m_readView, &CoordinatorReadView::eventOccurred, this, &CoordinatorServer::broadcastFromView);
+    }
+}
+
+bool CoordinatorServer::servesReads() const
+{
+    return !m_coordinator && m_readView && m_readView->isRunning() && m_leaderUrl.isValid() &&
+           !m_leaderUrl.isEmpty();
+}
+
+void CoordinatorServer::broadcastFromView(const QJsonObject &event)
+{
+    if (!m_coordinator) {
+        broadcast(event);
+    }
 }
 
 int CoordinatorServer::followerReply(const QString &method, const QString &path, const QString &query,
@@ -169,8 +209,13 @@ bool CoordinatorServer::handleRequest(const QHttpServerRequest &request, QTcpSoc
         // false calls missingHandler(), which answers 401/404 and drops the connection.
         // A follower answers upgrades in missingHandler() (307 to the leader or 503).
         const QString path = request.url().path();
-        return m_coordinator && isAuthorized(request) &&
-               (path == QLatin1String("/api/v1/worker") || path == QLatin1String("/api/v1/events"));
+        if (!isAuthorized(request)) {
+            return false;
+        }
+        if (m_coordinator) {
+            return path == QLatin1String("/api/v1/worker") || path == QLatin1String("/api/v1/events");
+        }
+        return path == QLatin1String("/api/v1/events") && servesReads();
     }
     QHttpServerResponder responder = makeResponder(request, socket);
     auto reply = [&responder](int status, const QByteArray &json) {
@@ -192,6 +237,19 @@ bool CoordinatorServer::handleRequest(const QHttpServerRequest &request, QTcpSoc
             {QStringLiteral("self"), m_nodeInfo.value(QStringLiteral("self"))}};
         reply(m_leaderUrl.isValid() ? 200 : 503, QJsonDocument(o).toJson(QJsonDocument::Compact));
         return true;
+    }
+    if (!m_coordinator && request.method() == QHttpServerRequest::Method::Get && servesReads()) {
+        if (const auto r = m_readView->handleGet(requestPath, request.query())) {
+            responder.write(
+                r->isArray ? QJsonDocument(r->array).toJson(QJsonDocument::Compact)
+                           : QJsonDocument(r->body).toJson(QJsonDocument::Compact),
+                {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
+                 {QByteArrayLiteral("X-Accel-Role"), QByteArrayLiteral("follower")},
+                 {QByteArrayLiteral("X-Accel-Leader"), m_leaderUrl.toEncoded(QUrl::StripTrailingSlash)},
+                 {QByteArrayLiteral("X-Accel-Store-Revision"), QByteArray::number(m_readView->revision())}},
+                QHttpServerResponder::StatusCode(r->status));
+            return true;
+        }
     }
     if (!m_coordinator) {
         const QString method = request.method() == QHttpServerRequest::Method::Get ? QStringLiteral("GET")

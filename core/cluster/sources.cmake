@@ -26,4 +26,6 @@ target_sources(accel_core PRIVATE
   cluster/ClusterTasksModel.h cluster/ClusterTasksModel.cpp
 )
 # Redundant coordinators on etcd (issue 8): leader/follower lifecycle of accelerate-node.
-target_sources(accel_core PRIVATE cluster/CoordinatorNode.h cluster/CoordinatorNode.cpp)
+target_sources(accel_core PRIVATE cluster/CoordinatorNode.h cluster/CoordinatorNode.cpp
+  cluster/CoordinatorReadView.h cluster/CoordinatorReadView.cpp
+  cluster/TaskHistoryChecker.h cluster/TaskHistoryChecker.cpp)

@@ -5,7 +5,7 @@
 // of the leader past its lease, then SIGCONT: it is fenced and steps down. Quorum loss (2 of 3
 // etcd members killed): nobody assigns and /health says why; after the members restart the work
 // resumes with nothing lost. Every process is killed when the test ends, also on failure.
-#include "NodeProcess.h"
+#include "HaCluster.h"
 
 #include "cluster/AccessToken.h"
 #include "cluster/ClusterClient.h"
@@ -19,9 +19,11 @@
 #include <QJsonObject>
 #include <QScopeGuard>
 #include <QSet>
+#include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QWebSocket>
 
 #include <memory>
 #include <vector>
@@ -46,90 +48,21 @@ class tst_CoordinatorFailover : public QObject
 {
     Q_OBJECT
 private:
-    std::unique_ptr<QTemporaryDir> m_tmp;
-    std::unique_ptr<accel::EtcdProcessCluster> m_etcd;
-    std::vector<std::unique_ptr<NodeProcess>> m_coordinators;
-    std::vector<quint16> m_ports;
-    std::vector<std::unique_ptr<NodeProcess>> m_workers;
+    std::unique_ptr<HaCluster> m_cluster;
     QByteArray m_token;
     int m_tasksSubmitted = 0;
-    bool m_keepLogs = false;
 
-    QString path(const QString &name) const { return m_tmp->filePath(name); }
-    QUrl url(int i) const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_ports[size_t(i)])); }
-    QString allUrls() const
-    {
-        QStringList list;
-        for (int i = 0; i < kCoordinators; ++i) {
-            list << url(i).toString();
-        }
-        return list.join(QLatin1Char(','));
-    }
-    QList<QUrl> urlList() const
-    {
-        QList<QUrl> list;
-        for (int i = 0; i < kCoordinators; ++i) {
-            list << url(i);
-        }
-        return list;
-    }
-
-    bool startCoordinator(int i, quint16 port)
-    {
-        const QString portFile = path(QStringLiteral("c%1.port").arg(i));
-        QFile::remove(portFile);
-        m_coordinators[size_t(i)] = std::make_unique<NodeProcess>(
-            QStringList{QStringLiteral("--role"),           QStringLiteral("coordinator"),
-                        QStringLiteral("--store"),          QStringLiteral("etcd"),
-                        QStringLiteral("--etcd-endpoints"), m_etcd->clientUrls().join(QLatin1Char(',')),
-                        QStringLiteral("--etcd-prefix"),    QString::fromUtf8(kPrefix),
-                        QStringLiteral("--lease-ttl"),      QStringLiteral("1"),
-                        QStringLiteral("--data-dir"),       path(QStringLiteral("c%1").arg(i)),
-                        QStringLiteral("--token-file"),     path(QStringLiteral("token")),
-                        QStringLiteral("--listen"),         QStringLiteral("127.0.0.1:%1").arg(port),
-                        QStringLiteral("--port-file"),      portFile,
-                        QStringLiteral("--heartbeat-ms"),   QStringLiteral("200"),
-                        QStringLiteral("--suspect-ms"),     QStringLiteral("700"),
-                        QStringLiteral("--dead-ms"),        QStringLiteral("2500")},
-            path(QStringLiteral("c%1.log").arg(i)));
-        if (!m_coordinators[size_t(i)]->waitStarted()) {
-            return false;
-        }
-        QFile file(portFile);
-        if (!QTest::qWaitFor([&] { return file.exists() && file.size() > 0; }, 10000) ||
-            !file.open(QIODevice::ReadOnly)) {
-            return false;
-        }
-        m_ports[size_t(i)] = quint16(file.readAll().trimmed().toUInt());
-        return m_ports[size_t(i)] != 0;
-    }
-
-    QJsonObject health(int i)
-    {
-        if (!m_coordinators[size_t(i)] || !m_coordinators[size_t(i)]->isRunning()) {
-            return {};
-        }
-        ClusterClient c(url(i), m_token);
-        const auto r = c.get(QStringLiteral("/api/v1/health"), 1500);
-        return r.status == 200 ? r.json().object() : QJsonObject();
-    }
-
-    QString role(int i) { return health(i).value(QStringLiteral("role")).toString(); }
-
-    /// The one coordinator that says it leads (-1: none or several), not asking `skip`.
-    int leader(int skip = -1)
-    {
-        int found = -1;
-        for (int i = 0; i < kCoordinators; ++i) {
-            if (i != skip && role(i) == QLatin1String("leader")) {
-                if (found >= 0) {
-                    return -1;
-                }
-                found = i;
-            }
-        }
-        return found;
-    }
+    // The shared fixture (HaCluster.h, also used by tst_CoordinatorChaos), by the names used below.
+    QString path(const QString &name) const { return m_cluster->path(name); }
+    QUrl url(int i) const { return m_cluster->url(i); }
+    QString allUrls() const { return m_cluster->allUrls(); }
+    QList<QUrl> urlList() const { return m_cluster->urlList(); }
+    bool startCoordinator(int i, quint16 port) { return m_cluster->startCoordinator(i, port); }
+    QJsonObject health(int i) { return m_cluster->health(i); }
+    QString role(int i) { return m_cluster->role(i); }
+    int leader(int skip = -1) { return m_cluster->leader(skip); }
+    NodeProcess *coordinator(int i) { return m_cluster->coordinator(i); }
+    quint16 port(int i) const { return m_cluster->port(i); }
 
     QByteArray suiteJson(int tasks, const QString &name)
     {
@@ -221,7 +154,7 @@ private:
     int storedResults()
     {
         accel::EtcdStore::Options o;
-        o.endpoints = m_etcd->clientUrls();
+        o.endpoints = m_cluster->etcd()->clientUrls();
         o.keyPrefix = kPrefix + QByteArrayLiteral("/state");
         accel::EtcdStore store(o);
         const auto r = store.prefix(QByteArrayLiteral("/results/"));
@@ -259,73 +192,20 @@ private Q_SLOTS:
             QSKIP("etcd is not installed (Debian: etcd-server)");
         }
         QVERIFY2(QFile::exists(NodeProcess::binary()), qPrintable(NodeProcess::binary()));
-        m_tmp = std::make_unique<QTemporaryDir>();
-        QVERIFY(m_tmp->isValid());
+        m_cluster = std::make_unique<HaCluster>(kPrefix, kCoordinators, kWorkers);
         QString error;
-        m_token = accel::AccessToken::loadOrCreate(path(QStringLiteral("token")), &error);
-        QVERIFY2(!m_token.isEmpty(), qPrintable(error));
-        accel::EtcdProcessCluster::Options options;
-        options.members = 3;
-        m_etcd = std::make_unique<accel::EtcdProcessCluster>(options);
-        QVERIFY2(m_etcd->start(&error), qPrintable(error));
-        m_coordinators.resize(kCoordinators);
-        m_ports.assign(kCoordinators, 0);
-        for (int i = 0; i < kCoordinators; ++i) {
-            QVERIFY(startCoordinator(i, 0));
-        }
-        QTRY_VERIFY_WITH_TIMEOUT(leader() >= 0, 15000);
-        for (int i = 0; i < kWorkers; ++i) {
-            const QString id = QStringLiteral("w%1").arg(i + 1);
-            auto w = std::make_unique<NodeProcess>(
-                QStringList{QStringLiteral("--role"), QStringLiteral("worker"),
-                            QStringLiteral("--coordinator"), allUrls(), QStringLiteral("--token-file"),
-                            path(QStringLiteral("token")), QStringLiteral("--data-dir"), path(id),
-                            QStringLiteral("--worker-id"), id, QStringLiteral("--slots"), QStringLiteral("2"),
-                            QStringLiteral("--allow-commands")},
-                path(id + QStringLiteral(".log")));
-            QVERIFY(w->waitStarted());
-            m_workers.push_back(std::move(w));
-        }
-        const int lead = leader();
-        QVERIFY(lead >= 0);
-        QTRY_VERIFY_WITH_TIMEOUT(
-            [&] {
-                ClusterClient c(url(lead), m_token);
-                int connected = 0;
-                for (const QJsonValue &w : c.get(QStringLiteral("/api/v1/workers"), 2000).json().array()) {
-                    connected += w.toObject().value(QStringLiteral("connected")).toBool() ? 1 : 0;
-                }
-                return connected == kWorkers;
-            }(),
-            15000);
+        QVERIFY2(m_cluster->start(&error), qPrintable(error));
+        m_token = m_cluster->token();
     }
 
     void cleanup()
     {
-        if (!QTest::currentTestFailed() || !m_tmp) {
-            return;
-        }
-        m_keepLogs = true;
-        for (int i = 0; i < kCoordinators; ++i) {
-            QFile log(path(QStringLiteral("c%1.log").arg(i)));
-            if (log.open(QIODevice::ReadOnly)) {
-                const QList<QByteArray> lines = log.readAll().split('\n');
-                qWarning().noquote() << "--- coordinator" << i << "log tail:\n"
-                                     << lines.mid(qMax(0, int(lines.size()) - 25)).join('\n');
-            }
+        if (QTest::currentTestFailed() && m_cluster) {
+            m_cluster->keepLogs();
         }
     }
 
-    void cleanupTestCase()
-    {
-        m_workers.clear(); // NodeProcess kills on destruction
-        m_coordinators.clear();
-        m_etcd.reset(); // kills every etcd member
-        if (m_tmp && m_keepLogs) {
-            m_tmp->setAutoRemove(false);
-            qWarning() << "logs kept in" << m_tmp->path();
-        }
-    }
+    void cleanupTestCase() { m_cluster.reset(); } // kills workers, coordinators, etcd
 
     void followersRedirectToTheLeader()
     {
@@ -344,25 +224,26 @@ private Q_SLOTS:
 
         const QByteArray auth = "Authorization: Bearer " + m_token + "\r\n";
         const QByteArray host = "Host: 127.0.0.1\r\n";
-        auto [status, location] = rawRequest(m_ports[size_t(follower)],
-                                             "GET /api/v1/suites?x=1 HTTP/1.1\r\n" + host + auth + "\r\n");
+        // Live worker state is the leader's alone: redirected (store-backed reads are served, see
+        // followersServeReadsAndEvents).
+        auto [status, location] =
+            rawRequest(port(follower), "GET /api/v1/workers?x=1 HTTP/1.1\r\n" + host + auth + "\r\n");
         QCOMPARE(status, 307);
-        QCOMPARE(location, url(lead).toEncoded() + "/api/v1/suites?x=1");
-        std::tie(status, location) =
-            rawRequest(m_ports[size_t(follower)],
-                       "POST /api/v1/suites HTTP/1.1\r\n" + host + auth + "Content-Length: 2\r\n\r\n{}");
+        QCOMPARE(location, url(lead).toEncoded() + "/api/v1/workers?x=1");
+        std::tie(status, location) = rawRequest(port(follower), "POST /api/v1/suites HTTP/1.1\r\n" + host +
+                                                                    auth + "Content-Length: 2\r\n\r\n{}");
         QCOMPARE(status, 307);
         // A worker's WebSocket upgrade is redirected too.
         std::tie(status, location) =
-            rawRequest(m_ports[size_t(follower)], "GET /api/v1/worker HTTP/1.1\r\n" + host + auth +
-                                                      "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                                                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                                                      "Sec-WebSocket-Version: 13\r\n\r\n");
+            rawRequest(port(follower), "GET /api/v1/worker HTTP/1.1\r\n" + host + auth +
+                                           "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                                           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                           "Sec-WebSocket-Version: 13\r\n\r\n");
         QCOMPARE(status, 307);
         QCOMPARE(location, url(lead).toEncoded() + "/api/v1/worker");
         // Without the token a follower says nothing about the leader.
         std::tie(status, location) =
-            rawRequest(m_ports[size_t(follower)], "GET /api/v1/leader HTTP/1.1\r\n" + host + "\r\n");
+            rawRequest(port(follower), "GET /api/v1/leader HTTP/1.1\r\n" + host + "\r\n");
         QCOMPARE(status, 401);
         QVERIFY(location.isEmpty());
         // /api/v1/leader answers everywhere.
@@ -380,6 +261,92 @@ private Q_SLOTS:
         QCOMPARE(viaFollower.currentBase(), url(lead));
     }
 
+    void followersServeReadsAndEvents()
+    {
+        const int lead = leader();
+        QVERIFY(lead >= 0);
+        const int follower = (lead + 2) % kCoordinators;
+        QCOMPARE(role(follower), QStringLiteral("follower"));
+        // The follower's event stream, open before the leader does anything.
+        QWebSocket events;
+        QSignalSpy connected(&events, &QWebSocket::connected);
+        QList<QJsonObject> received;
+        connect(&events, &QWebSocket::textMessageReceived, this, [&received](const QString &text) {
+            received << QJsonDocument::fromJson(text.toUtf8()).object();
+        });
+        QUrl ws = url(follower);
+        ws.setScheme(QStringLiteral("ws"));
+        ws.setPath(QStringLiteral("/api/v1/events"));
+        ws.setQuery(QStringLiteral("token=") + QString::fromLatin1(m_token));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                if (events.state() == QAbstractSocket::UnconnectedState) {
+                    events.open(ws); // the view may still be loading right after start
+                }
+                return connected.count() > 0 || connected.wait(500);
+            }(),
+            10000);
+
+        const QString suite = submit(6, QStringLiteral("follower-reads"));
+        QVERIFY(!suite.isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(suiteFinished(suite), 30000);
+        // Same content from the follower as from the leader, once the follower's replica has the
+        // leader's last write (eventually: the watch runs behind by milliseconds).
+        const QStringList paths{QStringLiteral("/api/v1/tasks?suite=") + suite,
+                                QStringLiteral("/api/v1/suites/") + suite,
+                                QStringLiteral("/api/v1/suites/%1/results").arg(suite)};
+        for (const QString &path : paths) {
+            ClusterClient fromLeader(url(lead), m_token);
+            const auto expected = fromLeader.get(path);
+            QCOMPARE(expected.status, 200);
+            QTRY_COMPARE_WITH_TIMEOUT(
+                [&] {
+                    ClusterClient fromFollower(url(follower), m_token);
+                    const auto r = fromFollower.get(path);
+                    return r.status == 200 && fromFollower.currentBase() == url(follower) ? r.json()
+                                                                                          : QJsonDocument();
+                }(),
+                expected.json(), 5000);
+        }
+        // Answered by the follower itself, saying who leads and which revision it read.
+        const QByteArray auth = "Authorization: Bearer " + m_token + "\r\n";
+        QTcpSocket socket;
+        socket.connectToHost(QStringLiteral("127.0.0.1"), port(follower));
+        QVERIFY(socket.waitForConnected(3000));
+        socket.write("GET /api/v1/tasks?suite=" + suite.toUtf8() +
+                     " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + auth + "\r\n");
+        QByteArray answer;
+        while (socket.waitForReadyRead(3000)) {
+            answer += socket.readAll();
+        }
+        QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.left(200).constData());
+        QVERIFY2(answer.toLower().contains(QByteArray("x-accel-leader: " + url(lead).toEncoded())),
+                 answer.left(400).constData());
+        QVERIFY(answer.toLower().contains("x-accel-store-revision: "));
+        // The task events the leader caused arrived on the follower's stream.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                QSet<QString> passed;
+                for (const QJsonObject &e : std::as_const(received)) {
+                    const QJsonObject t = e.value(QStringLiteral("task")).toObject();
+                    if (e.value(QStringLiteral("event")).toString() == QLatin1String("task") &&
+                        t.value(QStringLiteral("suite")).toString() == suite &&
+                        t.value(QStringLiteral("state")).toString() == QLatin1String("passed")) {
+                        passed.insert(t.value(QStringLiteral("key")).toString());
+                    }
+                }
+                return passed.size() == 6;
+            }(),
+            10000);
+        // A write through the follower is still redirected.
+        const auto [status, location] =
+            rawRequest(port(follower), "POST /api/v1/suites/" + suite.toUtf8() + "/cancel HTTP/1.1\r\n" +
+                                           "Host: 127.0.0.1\r\n" + auth + "Content-Length: 2\r\n\r\n{}");
+        QCOMPARE(status, 307);
+        QCOMPARE(location, url(lead).toEncoded() + "/api/v1/suites/" + suite.toUtf8() + "/cancel");
+        events.close();
+    }
+
     void killedLeaderIsReplacedAndEveryTaskRunsOnce()
     {
         const int old = leader();
@@ -391,7 +358,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(suiteDone(suite) >= 15, 30000);
 
         const qint64 killedAt = nowMs();
-        m_coordinators[size_t(old)]->signal(SIGKILL);
+        coordinator(old)->signal(SIGKILL);
         int next = -1;
         QTRY_VERIFY_WITH_TIMEOUT((next = leader()) >= 0 && next != old, 15000);
         const qint64 takeoverMs = nowMs() - killedAt;
@@ -408,8 +375,8 @@ private Q_SLOTS:
         QCOMPARE(storedResults(), before + 60);
 
         // The killed coordinator comes back (same port) and follows.
-        m_coordinators[size_t(old)]->kill();
-        QVERIFY(startCoordinator(old, m_ports[size_t(old)]));
+        coordinator(old)->kill();
+        QVERIFY(startCoordinator(old, port(old)));
         QTRY_COMPARE_WITH_TIMEOUT(role(old), QStringLiteral("follower"), 10000);
         QCOMPARE(health(old).value(QStringLiteral("leader")).toString(), url(next).toString());
     }
@@ -425,16 +392,16 @@ private Q_SLOTS:
         QVERIFY(!suite.isEmpty());
         QTRY_VERIFY_WITH_TIMEOUT(suiteDone(suite) >= 5, 30000);
 
-        m_coordinators[size_t(paused)]->signal(SIGSTOP);
+        coordinator(paused)->signal(SIGSTOP);
         // Whatever fails below, the paused process must not stay stopped for the next tests.
-        auto resume = qScopeGuard([&] { m_coordinators[size_t(paused)]->signal(SIGCONT); });
+        auto resume = qScopeGuard([&] { coordinator(paused)->signal(SIGCONT); });
         int next = -1;
         QTRY_VERIFY_WITH_TIMEOUT((next = leader(paused)) >= 0, 15000);
         const qint64 newEpoch = qint64(health(next).value(QStringLiteral("epoch")).toDouble());
         QVERIFY(newEpoch > pausedEpoch);
         // Elected means the paused leader's key is gone: its lease expired while it slept.
         const QString resumedAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
-        m_coordinators[size_t(paused)]->signal(SIGCONT);
+        coordinator(paused)->signal(SIGCONT);
         QTRY_COMPARE_WITH_TIMEOUT(role(paused), QStringLiteral("follower"), 10000);
         QCOMPARE(health(paused).value(QStringLiteral("leader")).toString(), url(next).toString());
         QCOMPARE(leader(), next);
@@ -473,8 +440,8 @@ private Q_SLOTS:
         QVERIFY(!suite.isEmpty());
         QTRY_VERIFY_WITH_TIMEOUT(suiteDone(suite) >= 5, 30000);
 
-        m_etcd->kill(1);
-        m_etcd->kill(2);
+        m_cluster->etcd()->kill(1);
+        m_cluster->etcd()->kill(2);
         // Every coordinator stops leading and says why.
         QTRY_VERIFY_WITH_TIMEOUT(
             [&] {
@@ -496,8 +463,8 @@ private Q_SLOTS:
         QVERIFY2(refused.error.contains(QLatin1String("no coordinator leads")), qPrintable(refused.error));
 
         QString error;
-        QVERIFY2(m_etcd->restart(1, &error), qPrintable(error));
-        QVERIFY2(m_etcd->restart(2, &error), qPrintable(error));
+        QVERIFY2(m_cluster->etcd()->restart(1, &error), qPrintable(error));
+        QVERIFY2(m_cluster->etcd()->restart(2, &error), qPrintable(error));
         QTRY_VERIFY_WITH_TIMEOUT(leader() >= 0, 20000);
         QTRY_VERIFY_WITH_TIMEOUT(suiteFinished(suite), 60000);
         const QString problems = verifySuite(suite, 30);

@@ -1,3 +1,2 @@
-# etcd benchmarks (issue 8). The lead adds "etcd" to the area list in app/accelctl/CMakeLists.txt
-# (or includes this file from commands/cluster.cmake).
-target_sources(accelctl PRIVATE commands/etcdBench.cpp)
+# etcd commands (issue 8): `accelctl bench failover` and `accelctl etcd members|member-add|member-remove`.
+target_sources(accelctl PRIVATE commands/etcdBench.cpp commands/etcdMembers.cpp)

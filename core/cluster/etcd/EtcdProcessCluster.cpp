@@ -127,10 +127,56 @@ quint64 EtcdProcessCluster::memberId(int index) const
     return m_members.at(index).memberId;
 }
 
+QString EtcdProcessCluster::peerUrl(int index) const
+{
+    return QStringLiteral("http://127.0.0.1:%1").arg(m_members.at(index).peerPort);
+}
+
+int EtcdProcessCluster::prepareMember(QString *error)
+{
+    if (!m_dir || !m_dir->isValid()) {
+        *error = QStringLiteral("the cluster was not started");
+        return -1;
+    }
+    Member m;
+    m.name = QStringLiteral("e%1").arg(m_members.size() + 1);
+    std::vector<std::unique_ptr<QTcpServer>> holders;
+    for (quint16 *port : {&m.clientPort, &m.peerPort}) {
+        auto server = std::make_unique<QTcpServer>();
+        if (!server->listen(QHostAddress::LocalHost, 0)) {
+            *error = QStringLiteral("no free loopback port: ") + server->errorString();
+            return -1;
+        }
+        *port = server->serverPort();
+        holders.push_back(std::move(server));
+    }
+    m.dataDir = m_dir->filePath(m.name + QStringLiteral(".etcd"));
+    m.logFile = m_dir->filePath(m.name + QStringLiteral(".log"));
+    m_members << m;
+    return int(m_members.size()) - 1;
+}
+
+bool EtcdProcessCluster::startJoining(int index, const QString &initialCluster, QString *error, int timeoutMs)
+{
+    if (index < 0 || index >= m_members.size() || initialCluster.isEmpty()) {
+        *error = QStringLiteral("startJoining: no such prepared member or empty --initial-cluster");
+        return false;
+    }
+    m_members[index].joinCluster = initialCluster;
+    if (!launch(index, true, error) || !waitHealthy({index}, timeoutMs, error)) {
+        return false;
+    }
+    refreshMemberIds();
+    return true;
+}
+
 QString EtcdProcessCluster::initialCluster() const
 {
     QStringList parts;
     for (const Member &m : m_members) {
+        if (!m.joinCluster.isEmpty()) {
+            continue; // joined later through member-add: not part of the bootstrap set
+        }
         parts << QStringLiteral("%1=http://127.0.0.1:%2").arg(m.name).arg(m.peerPort);
     }
     return parts.join(QLatin1Char(','));
@@ -220,7 +266,7 @@ bool EtcdProcessCluster::launch(int index, bool existing, QString *error)
         QStringLiteral("--initial-advertise-peer-urls"),
         peer,
         QStringLiteral("--initial-cluster"),
-        initialCluster(),
+        m.joinCluster.isEmpty() ? initialCluster() : m.joinCluster,
         QStringLiteral("--initial-cluster-state"),
         existing ? QStringLiteral("existing") : QStringLiteral("new"),
         QStringLiteral("--initial-cluster-token"),

@@ -66,6 +66,16 @@ public:
     bool isHealthy(int index, int timeoutMs = 1000);
     QString logTail(int index, int lines = 20) const;
 
+    /// Membership changes (`accelctl etcd member-add`): reserves free ports and a data dir for one
+    /// more member ("e<N>") without starting it or telling etcd; returns its index, -1 + *error.
+    int prepareMember(QString *error);
+    QString name(int index) const { return m_members.at(index).name; }
+    QString peerUrl(int index) const;
+    /// Starts a prepared member so it joins the running cluster: `--initial-cluster-state existing`
+    /// with `initialCluster` as member-add printed it (the member must have been added first).
+    /// Waits until it answers /health or `timeoutMs`. restart() of it reuses the same string.
+    bool startJoining(int index, const QString &initialCluster, QString *error, int timeoutMs = 30000);
+
 private:
     struct Member
     {
@@ -77,6 +87,7 @@ private:
         QProcess *process = nullptr;
         quint64 memberId = 0;
         bool stopped = false;
+        QString joinCluster; ///< --initial-cluster of a member that joined later (empty: the original)
     };
     bool launch(int index, bool existing, QString *error);
     QString initialCluster() const;

@@ -12,4 +12,5 @@ target_sources(accel_core PRIVATE
   cluster/etcd/EtcdBlockingClient.h cluster/etcd/EtcdBlockingClient.cpp
   cluster/etcd/EtcdStore.h cluster/etcd/EtcdStore.cpp
   cluster/etcd/EtcdFailoverBenchmark.h cluster/etcd/EtcdFailoverBenchmark.cpp
+  cluster/etcd/EtcdMembership.h cluster/etcd/EtcdMembership.cpp
 )
