@@ -68,7 +68,7 @@ private:
                         base().toString(), QStringLiteral("--token-file"),
                         path(QStringLiteral("coordinator/token")), QStringLiteral("--data-dir"), path(id),
                         QStringLiteral("--worker-id"), id, QStringLiteral("--slots"), QStringLiteral("3"),
-                        QStringLiteral("--allow-commands")},
+                        QStringLiteral("--allow-commands"), QStringLiteral("--no-browser-probe")},
             path(id + QStringLiteral(".log")));
         QVERIFY(w->waitStarted());
         m_workers.push_back(std::move(w));

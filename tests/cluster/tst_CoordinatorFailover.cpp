@@ -281,7 +281,7 @@ private Q_SLOTS:
                             QStringLiteral("--coordinator"), allUrls(), QStringLiteral("--token-file"),
                             path(QStringLiteral("token")), QStringLiteral("--data-dir"), path(id),
                             QStringLiteral("--worker-id"), id, QStringLiteral("--slots"), QStringLiteral("2"),
-                            QStringLiteral("--allow-commands")},
+                            QStringLiteral("--allow-commands"), QStringLiteral("--no-browser-probe")},
                 path(id + QStringLiteral(".log")));
             QVERIFY(w->waitStarted());
             m_workers.push_back(std::move(w));

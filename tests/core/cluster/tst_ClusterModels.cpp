@@ -567,10 +567,10 @@ void tst_ClusterModels::modelMergesListsRowByRow()
     QCOMPARE(cellOf(model, 0, ClusterSuitesModel::ProgressColumn).toString(), QStringLiteral("2/4"));
     QCOMPARE(cellOf(model, 0, ClusterSuitesModel::FlakyColumn).toString(), QStringLiteral("-"));
 
-    model.applyResults(
-        QStringLiteral("s1"),
-        QJsonObject{{QStringLiteral("cases"), QJsonArray{QJsonObject{{QStringLiteral("flaky"), true}},
-                                                         QJsonObject{{QStringLiteral("flaky"), false}}}}});
+    // A summary without a flaky count (malformed) changes nothing; one with it sets the column.
+    model.applySummary(QStringLiteral("s1"), QJsonObject{{QStringLiteral("flaky"), QStringLiteral("x")}});
+    QCOMPARE(cellOf(model, 0, ClusterSuitesModel::FlakyColumn).toString(), QStringLiteral("-"));
+    model.applySummary(QStringLiteral("s1"), QJsonObject{{QStringLiteral("flaky"), 1}});
     QCOMPARE(cellOf(model, 0, ClusterSuitesModel::FlakyColumn).toInt(), 1);
     // A later refresh keeps the flaky count it does not carry.
     model.setSuites(QJsonArray{suite(QStringLiteral("s1"), 3, 4)});
