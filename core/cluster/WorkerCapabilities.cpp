@@ -37,9 +37,14 @@ QStringList WorkerCapabilities::capabilityStrings() const
 QString WorkerCapabilities::mismatch(const TaskRequirements &req,
                                      const QStringList &requiredCapabilities) const
 {
-    const QStringList caps = capabilityStrings();
+    return mismatch(req, requiredCapabilities, capabilityStrings());
+}
+
+QString WorkerCapabilities::mismatch(const TaskRequirements &req, const QStringList &requiredCapabilities,
+                                     const QStringList &offered) const
+{
     for (const QString &c : requiredCapabilities) {
-        if (!caps.contains(c)) {
+        if (!offered.contains(c)) {
             return QStringLiteral("lacks capability '%1'").arg(c);
         }
     }

@@ -180,6 +180,7 @@ private Q_SLOTS:
 
         // Registration does not wait for the browser: the worker is there while its probe runs,
         // and the task stays queued for want of the feature.
+        QTRY_VERIFY_WITH_TIMEOUT(worker().value(QStringLiteral("connected")).toBool(), 15000);
         bool sawPending = false;
         QString violation;
         QVERIFY(QTest::qWaitFor(
@@ -188,9 +189,6 @@ private Q_SLOTS:
                 // pending when the task was read, so the task must not have been given out.
                 const QJsonObject t = task(key);
                 const QJsonObject w = worker();
-                if (!w.value(QStringLiteral("connected")).toBool()) {
-                    return false;
-                }
                 if (browser(w, QStringLiteral("chromium")).value(QStringLiteral("probe")).toString() ==
                     QLatin1String("pending")) {
                     sawPending = true;
