@@ -85,6 +85,8 @@ private Q_SLOTS:
     void taskLogAndAttempts();
     void flakyTaskIsCounted();
     void suiteSummaryHasCountsWithoutOutputs();
+    void workersTableShowsBrowserProbes_data();
+    void workersTableShowsBrowserProbes();
     void cancelSuiteSkipsTasks();
     void operationWithoutConnectionFails();
     void heartbeatAgeCountsOnWithTheClock();
@@ -544,6 +546,49 @@ void tst_ClusterModels::suiteSummaryHasCountsWithoutOutputs()
              401);
     QCOMPARE(client.get(QStringLiteral("/api/v1/suites/nope/summary")).status, 404);
     QCOMPARE(client.post(path, QByteArray()).status, 405);
+}
+
+void tst_ClusterModels::workersTableShowsBrowserProbes_data()
+{
+    QTest::addColumn<QJsonArray>("browsers");
+    QTest::addColumn<QString>("expected");
+    auto browser = [](const QString &probe, const QStringList &features, const QString &error) {
+        QJsonObject b{{QStringLiteral("name"), QStringLiteral("chromium")},
+                      {QStringLiteral("path"), QStringLiteral("/usr/bin/chromium")},
+                      {QStringLiteral("features"), QJsonArray::fromStringList(features)}};
+        if (!probe.isEmpty()) {
+            b.insert(QStringLiteral("probe"), probe);
+        }
+        if (!error.isEmpty()) {
+            b.insert(QStringLiteral("probeError"), error);
+        }
+        return b;
+    };
+    QTest::newRow("not probed") << QJsonArray{browser({}, {}, {})} << QStringLiteral("chromium");
+    QTest::newRow("pending") << QJsonArray{browser(QStringLiteral("pending"), {}, {})}
+                             << QStringLiteral("chromium (probing)");
+    QTest::newRow("done") << QJsonArray{browser(QStringLiteral("done"),
+                                                {QStringLiteral("js"), QStringLiteral("webgpu")}, {})}
+                          << QStringLiteral("chromium (js, webgpu)");
+    QTest::newRow("failed") << QJsonArray{browser(QStringLiteral("failed"), {},
+                                                  QStringLiteral("chromium exited with code 1"))}
+                            << QStringLiteral("chromium (probe failed: chromium exited with code 1)");
+    QTest::newRow("none") << QJsonArray{} << QStringLiteral("-");
+}
+
+void tst_ClusterModels::workersTableShowsBrowserProbes()
+{
+    QFETCH(QJsonArray, browsers);
+    QFETCH(QString, expected);
+    ClusterWorkersModel model(nullptr);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setWorkers(QJsonArray{
+        QJsonObject{{QStringLiteral("id"), QStringLiteral("w1")},
+                    {QStringLiteral("state"), QStringLiteral("alive")},
+                    {QStringLiteral("connected"), true},
+                    {QStringLiteral("capabilities"), QJsonObject{{QStringLiteral("browsers"), browsers}}}}});
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(cellOf(model, 0, ClusterWorkersModel::BrowsersColumn).toString(), expected);
 }
 
 void tst_ClusterModels::cancelSuiteSkipsTasks()
