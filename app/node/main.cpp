@@ -160,6 +160,9 @@ int main(int argc, char **argv)
                                          QStringLiteral("n"), QStringLiteral("1"));
     const QCommandLineOption allowCommands(QStringLiteral("allow-commands"),
                                            QStringLiteral("Worker: run command tasks (off by default)."));
+    const QCommandLineOption noBrowserProbe(
+        QStringLiteral("no-browser-probe"),
+        QStringLiteral("Worker: do not start the browsers found to measure their compute features."));
     const QCommandLineOption store(
         QStringLiteral("store"),
         QStringLiteral("Coordinator: sqlite (default, embedded) or etcd (redundant)."),
@@ -182,6 +185,7 @@ int main(int argc, char **argv)
     parser.addOptions({role,          dataDir, listen,        portFile,    tokenFile,    tlsCert, tlsKey,
                        heartbeat,     suspect, dead,          coordinator, workerId,     label,   slotsOption,
                        allowCommands, store,   etcdEndpoints, etcdPrefix,  advertiseUrl, leaseTtl});
+    parser.addOption(noBrowserProbe);
     parser.process(app);
 
     const QString roleName = parser.value(role);
@@ -347,6 +351,7 @@ int main(int argc, char **argv)
         return fail(QStringLiteral("--slots must be 1..1024"));
     }
     config.allowCommands = parser.isSet(allowCommands);
+    config.probeBrowsers = !parser.isSet(noBrowserProbe);
     auto *worker = new accel::Worker(config, &app);
     worker->start();
     QStringList urls;

@@ -1,31 +1,16 @@
+// ClusterConnection: construction, connection life cycle (probe, backoff, reconnect, state and
+// errors) and the event WebSocket. Requests and operations: ClusterConnectionRequests.cpp; live
+// updates of the lists and summaries: ClusterConnectionUpdates.cpp.
 #include "cluster/ClusterConnection.h"
 
 #include "common/LogCategories.h"
 
 #include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QTimer>
 #include <QWebSocket>
 
-#include <utility>
-
 namespace accel {
-
-namespace {
-
-constexpr char kTooLargeProperty[] = "accelReplyTooLarge";
-
-QString encodeSegments(const QString &key)
-{
-    QStringList parts = key.split(QLatin1Char('/'));
-    for (QString &p : parts) {
-        p = QString::fromLatin1(QUrl::toPercentEncoding(p));
-    }
-    return parts.join(QLatin1Char('/'));
-}
-
-} // namespace
 
 ClusterConnection::ClusterConnection(QObject *parent)
     : ClusterConnection(Options{}, parent)
@@ -39,7 +24,7 @@ ClusterConnection::ClusterConnection(const Options &options, QObject *parent)
     , m_retry(new QTimer(this))
     , m_poll(new QTimer(this))
     , m_coalesce(new QTimer(this))
-    , m_results(new QTimer(this))
+    , m_summaries(new QTimer(this))
     , m_backoffMs(options.reconnectMinMs)
 {
     init();
@@ -65,11 +50,11 @@ void ClusterConnection::init()
     m_retry->setSingleShot(true);
     m_coalesce->setSingleShot(true);
     m_coalesce->setInterval(int(m_options.coalesceMs));
-    m_results->setInterval(int(m_options.resultsIntervalMs));
+    m_summaries->setInterval(int(m_options.summaryIntervalMs));
     connect(m_retry, &QTimer::timeout, this, &ClusterConnection::probe);
     connect(m_poll, &QTimer::timeout, this, &ClusterConnection::refresh);
     connect(m_coalesce, &QTimer::timeout, this, &ClusterConnection::flushDirty);
-    connect(m_results, &QTimer::timeout, this, &ClusterConnection::fetchDueResults);
+    connect(m_summaries, &QTimer::timeout, this, &ClusterConnection::fetchDueSummaries);
     connect(m_events, &QWebSocket::connected, this, [this] {
         setLive(true);
         restartPoll();
@@ -130,7 +115,7 @@ void ClusterConnection::connectTo(const QUrl &base, const QByteArray &token)
     disconnectFromCoordinator();
     m_base = base;
     m_token = token;
-    m_resultsDone.clear();
+    m_summaryDone.clear();
     m_suiteDone.clear();
     m_health = {};
     // A different coordinator: the views start empty.
@@ -157,11 +142,11 @@ void ClusterConnection::disconnectFromCoordinator()
     m_retry->stop();
     m_poll->stop();
     m_coalesce->stop();
-    m_results->stop();
+    m_summaries->stop();
     m_dirty = 0;
     m_inFlight = 0;
     m_probing = false;
-    m_resultsInFlight.clear();
+    m_summaryInFlight.clear();
     setState(State::Disconnected);
     closeEvents();
     abortAll();
@@ -190,13 +175,13 @@ void ClusterConnection::setWatchedSuite(const QString &suiteId)
     if (suiteId.isEmpty()) {
         return;
     }
-    // The watcher starts from nothing: it needs the tasks and the results again.
-    m_resultsDone.remove(suiteId);
+    // The watcher starts from nothing: it needs the tasks and the cases again.
+    m_summaryDone.remove(suiteId);
     if (m_state == State::Connected) {
         markDirty(DirtyTasks);
         if (m_suiteDone.value(suiteId, 0) > 0) {
-            fetchDueResults();
-            m_results->start();
+            fetchDueSummaries();
+            m_summaries->start();
         }
     }
 }
@@ -215,95 +200,6 @@ void ClusterConnection::refresh()
     m_dirty |= DirtyHealth | DirtyWorkers | DirtySuites | DirtyTasks;
     m_coalesce->stop();
     flushDirty();
-}
-
-// --- transport ---------------------------------------------------------------------------------
-
-QNetworkReply *ClusterConnection::send(const QByteArray &verb, const QString &path, const QByteArray &body,
-                                       Handler handler)
-{
-    QUrl url = m_base;
-    QString basePath = m_base.path();
-    while (basePath.endsWith(QLatin1Char('/'))) {
-        basePath.chop(1);
-    }
-    const int q = path.indexOf(QLatin1Char('?'));
-    url.setPath(basePath + (q < 0 ? path : path.left(q)));
-    url.setQuery(q < 0 ? QString() : path.mid(q + 1));
-    QNetworkRequest request(url);
-    request.setRawHeader("Authorization", "Bearer " + m_token);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    request.setTransferTimeout(int(m_options.requestTimeoutMs));
-    QNetworkReply *reply = m_nam->sendCustomRequest(request, verb, body);
-    m_replies.insert(reply, handler);
-    connect(reply, &QNetworkReply::downloadProgress, this, [reply](qint64 received, qint64 total) {
-        if (received > kMaxReplyBytes || total > kMaxReplyBytes) {
-            reply->setProperty(kTooLargeProperty, true);
-            reply->abort();
-        }
-    });
-    connect(reply, &QNetworkReply::finished, this, [this, reply] {
-        const Handler h = m_replies.take(reply);
-        finishReply(reply, h);
-    });
-    return reply;
-}
-
-void ClusterConnection::finishReply(QNetworkReply *reply, const Handler &handler)
-{
-    Reply r;
-    r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QByteArray body = reply->readAll();
-    if (reply->property(kTooLargeProperty).toBool()) {
-        r.error = Error::BadReply;
-        r.detail = QStringLiteral("reply larger than %1 bytes").arg(kMaxReplyBytes);
-    } else if (r.status == 0) {
-        const auto e = reply->error();
-        r.error = (e == QNetworkReply::TimeoutError || e == QNetworkReply::OperationCanceledError)
-                      ? Error::Timeout
-                      : Error::Unreachable;
-        r.detail = r.error == Error::Timeout
-                       ? QStringLiteral("no answer within %1 ms").arg(m_options.requestTimeoutMs)
-                       : reply->errorString();
-    } else {
-        QJsonParseError parse{};
-        r.json = QJsonDocument::fromJson(body, &parse);
-        if (r.status == 401) {
-            r.error = Error::Unauthorized;
-            r.detail = QStringLiteral("the coordinator refused the token");
-        } else if (r.status < 200 || r.status >= 300) {
-            r.error = Error::Rejected;
-            r.detail = r.json.object().value(QStringLiteral("error")).toString().left(2000);
-            if (r.detail.isEmpty()) {
-                r.detail = QStringLiteral("HTTP %1").arg(r.status);
-            }
-        } else if (parse.error != QJsonParseError::NoError || r.json.isNull()) {
-            r.error = Error::BadReply;
-            r.detail = QStringLiteral("the answer is not JSON: %1").arg(parse.errorString());
-        }
-    }
-    reply->deleteLater();
-    if (handler) {
-        handler(r);
-    }
-}
-
-void ClusterConnection::abortAll()
-{
-    const auto replies = std::exchange(m_replies, {});
-    for (auto it = replies.cbegin(); it != replies.cend(); ++it) {
-        it.key()->disconnect(this);
-        it.key()->abort();
-        it.key()->deleteLater();
-    }
-    for (auto it = replies.cbegin(); it != replies.cend(); ++it) {
-        if (it.value()) {
-            Reply r;
-            r.error = Error::Unreachable;
-            r.detail = QStringLiteral("the connection to the coordinator was closed");
-            it.value()(r);
-        }
-    }
 }
 
 void ClusterConnection::setState(State s)
@@ -403,10 +299,10 @@ bool ClusterConnection::handleBackgroundFailure(const Reply &r)
         m_retry->stop();
         m_poll->stop();
         m_coalesce->stop();
-        m_results->stop();
+        m_summaries->stop();
         m_probing = false;
         m_inFlight = 0;
-        m_resultsInFlight.clear();
+        m_summaryInFlight.clear();
         setError(r.error, r.detail);
         setState(State::Disconnected);
         closeEvents();
@@ -436,7 +332,7 @@ void ClusterConnection::lost(Error e, const QString &detail)
     }
     m_poll->stop();
     m_coalesce->stop();
-    m_results->stop();
+    m_summaries->stop();
     setState(State::Reconnecting);
     closeEvents();
     m_retry->start(int(m_backoffMs));
@@ -467,357 +363,6 @@ void ClusterConnection::closeEvents()
         m_events->abort();
     }
     setLive(false);
-}
-
-// --- live updates ------------------------------------------------------------------------------
-
-void ClusterConnection::onEventText(const QString &text)
-{
-    QJsonParseError parse{};
-    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &parse);
-    if (!doc.isObject()) {
-        qCWarning(lcCluster) << "ignoring an event that is not a JSON object:" << parse.errorString();
-        return;
-    }
-    const QJsonObject e = doc.object();
-    const QString kind = e.value(QStringLiteral("event")).toString();
-    if (kind == QLatin1String("worker")) {
-        const QJsonObject w = e.value(QStringLiteral("worker")).toObject();
-        if (!w.value(QStringLiteral("id")).toString().isEmpty()) {
-            emit workerUpdated(w);
-        }
-        markDirty(DirtyHealth);
-    } else if (kind == QLatin1String("task")) {
-        const QJsonObject t = e.value(QStringLiteral("task")).toObject();
-        if (!t.value(QStringLiteral("key")).toString().isEmpty()) {
-            emit taskUpdated(t);
-        }
-        // Suite counts and the queue length follow from task changes; no suite event says so.
-        markDirty(DirtyHealth | DirtySuites);
-    } else if (kind == QLatin1String("suite")) {
-        const QJsonObject s = e.value(QStringLiteral("suite")).toObject();
-        if (!s.value(QStringLiteral("id")).toString().isEmpty()) {
-            noteSuite(s);
-            emit suiteUpdated(s);
-        }
-        markDirty(DirtyHealth);
-    } else if (kind == QLatin1String("log")) {
-        emit logReceived(
-            e.value(QStringLiteral("task")).toString(), e.value(QStringLiteral("attempt")).toInt(),
-            e.value(QStringLiteral("stream")).toString(), e.value(QStringLiteral("data")).toString());
-    } else if (kind == QLatin1String("recovery")) {
-        emit recoveryStep(e.value(QStringLiteral("step")).toObject());
-        // Quarantine and suspicion change workers without a worker event.
-        markDirty(DirtyWorkers);
-    }
-}
-
-void ClusterConnection::markDirty(unsigned what)
-{
-    m_dirty |= what;
-    if (m_state == State::Connected && !m_coalesce->isActive()) {
-        m_coalesce->start();
-    }
-}
-
-void ClusterConnection::flushDirty()
-{
-    if (m_state != State::Connected) {
-        return;
-    }
-    const unsigned want = m_dirty;
-    m_dirty = 0;
-    if (want & DirtyHealth) {
-        fetchHealth();
-    }
-    if (want & DirtyWorkers) {
-        fetchWorkers();
-    }
-    if (want & DirtySuites) {
-        fetchSuites();
-    }
-    if (want & DirtyTasks) {
-        fetchTasks();
-    }
-}
-
-void ClusterConnection::fetchHealth()
-{
-    if (m_probing) {
-        m_dirty |= DirtyHealth; // fetched again once the current answer is in
-        return;
-    }
-    probe();
-}
-
-void ClusterConnection::fetchWorkers()
-{
-    if (m_inFlight & DirtyWorkers) {
-        m_dirty |= DirtyWorkers;
-        return;
-    }
-    m_inFlight |= DirtyWorkers;
-    const quint64 gen = m_generation;
-    send("GET", QStringLiteral("/api/v1/workers"), {}, [this, gen](const Reply &r) {
-        if (gen != m_generation) {
-            return;
-        }
-        m_inFlight &= ~unsigned(DirtyWorkers);
-        if (handleBackgroundFailure(r)) {
-            return;
-        }
-        if (!r.json.isArray()) {
-            setError(Error::BadReply, QStringLiteral("the worker list is not a JSON array"));
-            return;
-        }
-        emit workersReceived(r.json.array());
-        if (m_dirty != 0 && !m_coalesce->isActive()) {
-            m_coalesce->start();
-        }
-    });
-}
-
-void ClusterConnection::fetchSuites()
-{
-    if (m_inFlight & DirtySuites) {
-        m_dirty |= DirtySuites;
-        return;
-    }
-    m_inFlight |= DirtySuites;
-    const quint64 gen = m_generation;
-    send("GET", QStringLiteral("/api/v1/suites"), {}, [this, gen](const Reply &r) {
-        if (gen != m_generation) {
-            return;
-        }
-        m_inFlight &= ~unsigned(DirtySuites);
-        if (handleBackgroundFailure(r)) {
-            return;
-        }
-        if (!r.json.isArray()) {
-            setError(Error::BadReply, QStringLiteral("the suite list is not a JSON array"));
-            return;
-        }
-        const QJsonArray suites = r.json.array();
-        for (const QJsonValue &v : suites) {
-            noteSuite(v.toObject());
-        }
-        emit suitesReceived(suites);
-        if (m_dirty != 0 && !m_coalesce->isActive()) {
-            m_coalesce->start();
-        }
-    });
-}
-
-void ClusterConnection::fetchTasks()
-{
-    if (m_watchedSuite.isEmpty()) {
-        return;
-    }
-    if (m_inFlight & DirtyTasks) {
-        m_dirty |= DirtyTasks;
-        return;
-    }
-    m_inFlight |= DirtyTasks;
-    const quint64 gen = m_generation;
-    const QString suite = m_watchedSuite;
-    send("GET", QStringLiteral("/api/v1/tasks?suite=") + QString::fromLatin1(QUrl::toPercentEncoding(suite)),
-         {}, [this, gen, suite](const Reply &r) {
-             if (gen != m_generation) {
-                 return;
-             }
-             m_inFlight &= ~unsigned(DirtyTasks);
-             if (handleBackgroundFailure(r)) {
-                 return;
-             }
-             if (!r.json.isArray()) {
-                 setError(Error::BadReply, QStringLiteral("the task list is not a JSON array"));
-                 return;
-             }
-             emit tasksReceived(suite, r.json.array());
-             if (m_dirty != 0 && !m_coalesce->isActive()) {
-                 m_coalesce->start();
-             }
-         });
-}
-
-void ClusterConnection::noteSuite(const QJsonObject &suite)
-{
-    const QString id = suite.value(QStringLiteral("id")).toString();
-    if (id.isEmpty()) {
-        return;
-    }
-    const int done = suite.value(QStringLiteral("done")).toInt();
-    m_suiteDone.insert(id, done);
-    if (done <= 0 || m_resultsDone.value(id, -1) == done || m_state != State::Connected) {
-        return;
-    }
-    // Throttled while the suite runs; a suite that just ended gets its final numbers at once.
-    const bool ended = suite.value(QStringLiteral("state")).toString() != QLatin1String("running");
-    if (ended || !m_results->isActive()) {
-        fetchDueResults();
-        if (!m_results->isActive()) {
-            m_results->start();
-        }
-    }
-}
-
-void ClusterConnection::fetchDueResults()
-{
-    if (m_state != State::Connected) {
-        m_results->stop();
-        return;
-    }
-    bool due = false;
-    for (auto it = m_suiteDone.cbegin(); it != m_suiteDone.cend(); ++it) {
-        const QString id = it.key();
-        const int done = it.value();
-        if (done <= 0 || m_resultsDone.value(id, -1) == done) {
-            continue;
-        }
-        due = true;
-        if (m_resultsInFlight.contains(id)) {
-            continue;
-        }
-        m_resultsInFlight.insert(id);
-        const quint64 gen = m_generation;
-        send("GET",
-             QStringLiteral("/api/v1/suites/") + QString::fromLatin1(QUrl::toPercentEncoding(id)) +
-                 QStringLiteral("/results"),
-             {}, [this, gen, id, done](const Reply &r) {
-                 if (gen != m_generation) {
-                     return;
-                 }
-                 m_resultsInFlight.remove(id);
-                 if (handleBackgroundFailure(r)) {
-                     if (r.error == Error::Rejected) {
-                         m_resultsDone.insert(id, done); // e.g. a suite that vanished: do not hammer
-                     }
-                     return;
-                 }
-                 if (!r.json.isObject()) {
-                     setError(Error::BadReply, QStringLiteral("the results document is not a JSON object"));
-                     return;
-                 }
-                 m_resultsDone.insert(id, done);
-                 emit resultsReceived(id, r.json.object());
-             });
-    }
-    if (!due) {
-        m_results->stop();
-    }
-}
-
-// --- operations --------------------------------------------------------------------------------
-
-quint64 ClusterConnection::operation(Operation op, const QString &subject, const QByteArray &verb,
-                                     const QString &path, const QByteArray &body)
-{
-    const quint64 id = m_nextId++;
-    if (m_state == State::Disconnected || m_base.isEmpty()) {
-        Reply r;
-        r.id = id;
-        r.operation = op;
-        r.subject = subject;
-        r.error = Error::Unreachable;
-        r.detail = QStringLiteral("not connected to a coordinator");
-        // Answered on the next event-loop turn so the caller knows the id first.
-        QTimer::singleShot(0, this, [this, r] { emit requestFinished(r); });
-        return id;
-    }
-    send(verb, path, body, [this, id, op, subject](const Reply &answer) {
-        Reply r = answer;
-        r.id = id;
-        r.operation = op;
-        r.subject = subject;
-        if (r.ok()) {
-            switch (op) {
-            case Operation::DrainWorker:
-            case Operation::UndrainWorker:
-            case Operation::QuarantineWorker:
-            case Operation::UnquarantineWorker:
-                if (r.json.isObject()) {
-                    emit workerUpdated(r.json.object()); // drain/undrain publish no event
-                }
-                markDirty(DirtyHealth);
-                break;
-            case Operation::SubmitSuite:
-            case Operation::CancelSuite:
-                markDirty(DirtyHealth | DirtySuites | DirtyTasks);
-                break;
-            case Operation::TaskLog:
-            case Operation::TaskDetail:
-                break;
-            }
-        } else if (r.error == Error::Unreachable || r.error == Error::Timeout) {
-            lost(r.error, r.detail);
-        } else if (r.error == Error::Unauthorized) {
-            handleBackgroundFailure(r);
-        }
-        emit requestFinished(r);
-    });
-    return id;
-}
-
-quint64 ClusterConnection::submitSuite(const QByteArray &suiteJson)
-{
-    return operation(Operation::SubmitSuite, QString(), "POST", QStringLiteral("/api/v1/suites"), suiteJson);
-}
-
-quint64 ClusterConnection::cancelSuite(const QString &suiteId)
-{
-    return operation(Operation::CancelSuite, suiteId, "POST",
-                     QStringLiteral("/api/v1/suites/") +
-                         QString::fromLatin1(QUrl::toPercentEncoding(suiteId)) + QStringLiteral("/cancel"),
-                     {});
-}
-
-quint64 ClusterConnection::workerAction(const QString &workerId, Operation action)
-{
-    QString verb;
-    switch (action) {
-    case Operation::DrainWorker:
-        verb = QStringLiteral("drain");
-        break;
-    case Operation::UndrainWorker:
-        verb = QStringLiteral("undrain");
-        break;
-    case Operation::QuarantineWorker:
-        verb = QStringLiteral("quarantine");
-        break;
-    case Operation::UnquarantineWorker:
-        verb = QStringLiteral("unquarantine");
-        break;
-    default:
-        break;
-    }
-    if (verb.isEmpty()) {
-        const quint64 id = m_nextId++;
-        Reply r;
-        r.id = id;
-        r.operation = action;
-        r.subject = workerId;
-        r.error = Error::Rejected;
-        r.detail = QStringLiteral("not a worker action");
-        QTimer::singleShot(0, this, [this, r] { emit requestFinished(r); });
-        return id;
-    }
-    return operation(action, workerId, "POST",
-                     QStringLiteral("/api/v1/workers/") +
-                         QString::fromLatin1(QUrl::toPercentEncoding(workerId)) + QLatin1Char('/') + verb,
-                     {});
-}
-
-quint64 ClusterConnection::fetchTaskLog(const QString &taskKey)
-{
-    return operation(Operation::TaskLog, taskKey, "GET",
-                     QStringLiteral("/api/v1/tasks/") + encodeSegments(taskKey) + QStringLiteral("/logs"),
-                     {});
-}
-
-quint64 ClusterConnection::fetchTask(const QString &taskKey)
-{
-    return operation(Operation::TaskDetail, taskKey, "GET",
-                     QStringLiteral("/api/v1/tasks/") + encodeSegments(taskKey), {});
 }
 
 } // namespace accel

@@ -70,7 +70,7 @@ public:
         qint64 reconnectMinMs = 250;
         qint64 reconnectMaxMs = 10000;
         qint64 requestTimeoutMs = 10000;
-        qint64 resultsIntervalMs = 2000; ///< a suite's results document is re-fetched at most this often
+        qint64 summaryIntervalMs = 2000; ///< a changing suite's summary is re-fetched at most this often
     };
 
     /// The answer to one operation (see the operation methods).
@@ -158,7 +158,10 @@ Q_SIGNALS:
     void suiteUpdated(const QJsonObject &suite);
     void tasksReceived(const QString &suiteId, const QJsonArray &tasks); ///< the watched suite's tasks
     void taskUpdated(const QJsonObject &task);                           ///< any suite's task changed
-    void resultsReceived(const QString &suiteId, const QJsonObject &results);
+    /// GET /api/v1/suites/{id}/summary of a suite whose "done" count changed (throttled to
+    /// Options::summaryIntervalMs while it runs): counts, passed/failed/flaky, attempts, durations;
+    /// for the watched suite also "cases" (the results document's cases without outputs).
+    void summaryReceived(const QString &suiteId, const QJsonObject &summary);
     void logReceived(const QString &taskKey, int attempt, const QString &stream, const QString &data);
     void recoveryStep(const QJsonObject &step);
 
@@ -190,7 +193,7 @@ private:
     void fetchSuites();
     void fetchTasks();
     void noteSuite(const QJsonObject &suite);
-    void fetchDueResults();
+    void fetchDueSummaries();
     void abortAll();
     void restartPoll();
 
@@ -200,7 +203,7 @@ private:
     QTimer *m_retry;
     QTimer *m_poll;
     QTimer *m_coalesce;
-    QTimer *m_results;
+    QTimer *m_summaries;
     QUrl m_base;
     QByteArray m_token;
     State m_state = State::Disconnected;
@@ -216,9 +219,9 @@ private:
     QJsonObject m_health;
     QString m_watchedSuite;
     QHash<QNetworkReply *, Handler> m_replies;
-    QHash<QString, int> m_resultsDone; ///< suite -> its "done" count when results were last fetched
+    QHash<QString, int> m_summaryDone; ///< suite -> its "done" count when its summary was last fetched
     QHash<QString, int> m_suiteDone;   ///< suite -> its latest "done" count
-    QSet<QString> m_resultsInFlight;
+    QSet<QString> m_summaryInFlight;
 };
 
 } // namespace accel

@@ -15,12 +15,19 @@ struct TypeName
 };
 
 constexpr TypeName kTypes[] = {
-    {ClusterMessage::Type::Register, "register"}, {ClusterMessage::Type::Heartbeat, "heartbeat"},
-    {ClusterMessage::Type::Started, "started"},   {ClusterMessage::Type::Log, "log"},
-    {ClusterMessage::Type::Result, "result"},     {ClusterMessage::Type::Reject, "reject"},
-    {ClusterMessage::Type::Welcome, "welcome"},   {ClusterMessage::Type::Assign, "assign"},
-    {ClusterMessage::Type::Cancel, "cancel"},     {ClusterMessage::Type::Ack, "ack"},
-    {ClusterMessage::Type::Drain, "drain"},       {ClusterMessage::Type::Error, "error"},
+    {ClusterMessage::Type::Register, "register"},
+    {ClusterMessage::Type::Heartbeat, "heartbeat"},
+    {ClusterMessage::Type::Started, "started"},
+    {ClusterMessage::Type::Log, "log"},
+    {ClusterMessage::Type::Result, "result"},
+    {ClusterMessage::Type::Reject, "reject"},
+    {ClusterMessage::Type::Welcome, "welcome"},
+    {ClusterMessage::Type::Assign, "assign"},
+    {ClusterMessage::Type::Cancel, "cancel"},
+    {ClusterMessage::Type::Ack, "ack"},
+    {ClusterMessage::Type::Drain, "drain"},
+    {ClusterMessage::Type::Error, "error"},
+    {ClusterMessage::Type::Capabilities, "capabilities"},
 };
 
 const QStringList &failureKinds()
@@ -145,6 +152,9 @@ QByteArray ClusterProtocol::encode(const ClusterMessage &m)
         break;
     case T::Heartbeat:
         o.insert(QStringLiteral("running"), runningToJson(m.running));
+        break;
+    case T::Capabilities:
+        o.insert(QStringLiteral("browsers"), WorkerCapabilities::browsersToJson(m.capabilities.browsers));
         break;
     case T::Started:
         o.insert(QStringLiteral("task"), m.task);
@@ -292,6 +302,17 @@ bool ClusterProtocol::decode(const QByteArray &frame, ClusterMessage *out, QStri
             return false;
         }
         break;
+    case T::Capabilities: {
+        const QJsonValue browsers = o.value(QStringLiteral("browsers"));
+        if (!browsers.isArray()) {
+            *error = QStringLiteral("capabilities needs a 'browsers' array");
+            return false;
+        }
+        if (!WorkerCapabilities::browsersFromJson(browsers, &m.capabilities.browsers, error)) {
+            return false;
+        }
+        break;
+    }
     case T::Started:
         if (!taskAttempt(o, &m, error) || !intValue(o, "epoch", 0, 1LL << 53, &m.epoch, error)) {
             return false;

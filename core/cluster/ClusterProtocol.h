@@ -29,6 +29,8 @@ struct ClusterMessage
         Ack,     ///< task, attempt (result recorded or deliberately ignored: stop resending)
         Drain,   ///< no new work will come; finish what runs
         Error,   ///< message
+        // worker -> coordinator, after Register
+        Capabilities, ///< capabilities.browsers: probe results replacing the registered browsers
     };
 
     struct RunningTask

@@ -27,7 +27,7 @@ ClusterSuitesModel::ClusterSuitesModel(ClusterConnection *connection, QObject *p
     if (connection) {
         connect(connection, &ClusterConnection::suitesReceived, this, &ClusterSuitesModel::setSuites);
         connect(connection, &ClusterConnection::suiteUpdated, this, &ClusterSuitesModel::updateSuite);
-        connect(connection, &ClusterConnection::resultsReceived, this, &ClusterSuitesModel::applyResults);
+        connect(connection, &ClusterConnection::summaryReceived, this, &ClusterSuitesModel::applySummary);
     }
 }
 
@@ -41,18 +41,15 @@ void ClusterSuitesModel::updateSuite(const QJsonObject &suite)
     upsert(suite);
 }
 
-void ClusterSuitesModel::applyResults(const QString &suiteId, const QJsonObject &results)
+void ClusterSuitesModel::applySummary(const QString &suiteId, const QJsonObject &summary)
 {
     const int row = rowOf(suiteId);
-    if (row < 0) {
+    const QJsonValue flaky = summary.value(QStringLiteral("flaky"));
+    if (row < 0 || !flaky.isDouble()) {
         return;
     }
-    int flaky = 0;
-    for (const QJsonValue &c : results.value(QStringLiteral("cases")).toArray()) {
-        flaky += c.toObject().value(QStringLiteral("flaky")).toBool() ? 1 : 0;
-    }
     QJsonObject o = rowObject(row);
-    o.insert(QLatin1String(kFlaky), flaky);
+    o.insert(QLatin1String(kFlaky), flaky.toInt());
     setRowObject(row, o);
 }
 

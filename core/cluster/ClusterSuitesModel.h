@@ -41,8 +41,8 @@ public:
 
     void setSuites(const QJsonArray &suites);
     void updateSuite(const QJsonObject &suite);
-    /// Takes the flaky count from a suite's results document.
-    void applyResults(const QString &suiteId, const QJsonObject &results);
+    /// Takes the flaky count from a suite's summary (GET /api/v1/suites/{id}/summary).
+    void applySummary(const QString &suiteId, const QJsonObject &summary);
 
 protected:
     QVariant cell(const QJsonObject &row, int column, int role) const override;

@@ -46,7 +46,7 @@ ClusterTasksModel::ClusterTasksModel(ClusterConnection *connection, QObject *par
     if (connection) {
         connect(connection, &ClusterConnection::tasksReceived, this, &ClusterTasksModel::setTasks);
         connect(connection, &ClusterConnection::taskUpdated, this, &ClusterTasksModel::updateTask);
-        connect(connection, &ClusterConnection::resultsReceived, this, &ClusterTasksModel::applyResults);
+        connect(connection, &ClusterConnection::summaryReceived, this, &ClusterTasksModel::applySummary);
     }
 }
 
@@ -79,12 +79,12 @@ void ClusterTasksModel::updateTask(const QJsonObject &task)
     upsert(task);
 }
 
-void ClusterTasksModel::applyResults(const QString &suiteId, const QJsonObject &results)
+void ClusterTasksModel::applySummary(const QString &suiteId, const QJsonObject &summary)
 {
     if (suiteId != m_suite || m_suite.isEmpty()) {
         return;
     }
-    for (const QJsonValue &v : results.value(QStringLiteral("cases")).toArray()) {
+    for (const QJsonValue &v : summary.value(QStringLiteral("cases")).toArray()) {
         QJsonObject c = v.toObject();
         const QString key = m_suite + QLatin1Char('/') + c.value(QStringLiteral("id")).toString();
         // Outputs can be large and are fetched per task when looked at.

@@ -43,7 +43,8 @@ public:
 
     void setTasks(const QString &suiteId, const QJsonArray &tasks);
     void updateTask(const QJsonObject &task);
-    void applyResults(const QString &suiteId, const QJsonObject &results);
+    /// Attaches the cases of the watched suite's summary (results without outputs) to the tasks.
+    void applySummary(const QString &suiteId, const QJsonObject &summary);
 
 protected:
     QVariant cell(const QJsonObject &row, int column, int role) const override;

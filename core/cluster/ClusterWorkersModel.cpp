@@ -146,10 +146,18 @@ QVariant ClusterWorkersModel::cell(const QJsonObject &w, int column, int role) c
     for (const QJsonValue &b : caps.value(QStringLiteral("browsers")).toArray()) {
         const QJsonObject bo = b.toObject();
         const QStringList features = strings(bo.value(QStringLiteral("features")));
-        browsers << (features.isEmpty()
-                         ? bo.value(QStringLiteral("name")).toString()
-                         : QStringLiteral("%1 (%2)").arg(bo.value(QStringLiteral("name")).toString(),
-                                                         features.join(QStringLiteral(", "))));
+        const QString name = bo.value(QStringLiteral("name")).toString();
+        const QString probe = bo.value(QStringLiteral("probe")).toString();
+        if (probe == QLatin1String("failed")) {
+            browsers << QStringLiteral("%1 (probe failed: %2)")
+                            .arg(name, bo.value(QStringLiteral("probeError")).toString());
+        } else if (probe == QLatin1String("pending")) {
+            browsers << QStringLiteral("%1 (probing)").arg(name);
+        } else {
+            browsers << (features.isEmpty()
+                             ? name
+                             : QStringLiteral("%1 (%2)").arg(name, features.join(QStringLiteral(", "))));
+        }
     }
     const QStringList tasks = strings(w.value(QStringLiteral("tasks")));
     if (role == SortRole) {

@@ -517,6 +517,9 @@ void Coordinator::onMessage(quint64 linkId, const ClusterMessage &m)
     case T::Reject:
         onReject(workerId, m);
         break;
+    case T::Capabilities:
+        onCapabilities(workerId, m);
+        break;
     default:
         sendError(linkId,
                   QStringLiteral("a worker may not send '%1'").arg(ClusterProtocol::typeName(m.type)));
@@ -603,6 +606,31 @@ void Coordinator::onRegister(quint64 linkId, const ClusterMessage &m)
     if (hasEventListeners()) {
         emitEvent({{QStringLiteral("event"), QStringLiteral("worker")},
                    {QStringLiteral("worker"), workerSummary(w)}});
+    }
+}
+
+void Coordinator::onCapabilities(const QString &workerId, const ClusterMessage &m)
+{
+    auto w = m_workers.find(workerId);
+    if (w == m_workers.end()) {
+        return;
+    }
+    // Only the browsers change (the probe measured their features); slots, labels and the
+    // permission to run commands stay as registered. The scheduler keeps the worker's load.
+    w->capabilities.browsers = m.capabilities.browsers;
+    m_scheduler.setWorker(w->id, w->capabilities);
+    persistWorker(*w);
+    QStringList summary;
+    for (const WorkerCapabilities::Browser &b : std::as_const(w->capabilities.browsers)) {
+        summary << QStringLiteral("%1[%2]").arg(b.name, b.probe == QLatin1String("failed")
+                                                            ? QStringLiteral("failed: ") + b.probeError
+                                                            : b.features.join(QLatin1Char(',')));
+    }
+    qCInfo(lcCluster).noquote() << "worker" << w->id
+                                << "updated its browsers:" << summary.join(QLatin1Char(' '));
+    if (hasEventListeners()) {
+        emitEvent({{QStringLiteral("event"), QStringLiteral("worker")},
+                   {QStringLiteral("worker"), workerSummary(*w)}});
     }
 }
 

@@ -166,6 +166,7 @@ private:
     void onResult(quint64 linkId, const QString &workerId, const ClusterMessage &m);
     void onReject(const QString &workerId, const ClusterMessage &m);
     void onLog(const QString &workerId, const ClusterMessage &m);
+    void onCapabilities(const QString &workerId, const ClusterMessage &m);
     void sendTo(quint64 linkId, const ClusterMessage &m);
     void sendError(quint64 linkId, const QString &message);
     bool isCurrentAttempt(const Task &t, const QString &workerId, int attempt) const;
@@ -191,6 +192,10 @@ private:
     QJsonObject taskSummary(const Task &t) const;
     QJsonObject workerSummary(const Worker &w) const;
     QJsonObject suiteSummary(const Suite &s) const;
+    /// GET /api/v1/suites/{id}/summary: suiteSummary plus passed, failed, error, skipped, flaky,
+    /// attempts, retried, durationMs (wall), taskDurationMs; `withCases` adds the cases of the
+    /// results document without output and artifacts.
+    QJsonObject suiteResultsSummary(const Suite &s, bool withCases) const;
     QString nextId(const char *counter, const QString &prefix);
     void tick();
 

@@ -116,6 +116,56 @@ QJsonObject Coordinator::resultsDocument(const Suite &s) const
     return doc;
 }
 
+QJsonObject Coordinator::suiteResultsSummary(const Suite &s, bool withCases) const
+{
+    // Counts only: a live view polls this while the suite runs instead of the results document,
+    // whose outputs and artifacts can reach megabytes.
+    QJsonObject o = suiteSummary(s);
+    int passed = 0, failed = 0, errors = 0, skipped = 0, flaky = 0, attempts = 0, retried = 0;
+    double taskSeconds = 0;
+    QJsonArray cases;
+    for (const QString &key : s.taskKeys) {
+        auto t = m_tasks.constFind(key);
+        if (t != m_tasks.cend()) {
+            attempts += t->attempt;
+            retried += t->attempt > 1 ? 1 : 0;
+        }
+        auto r = m_results.constFind(key);
+        if (r == m_results.cend()) {
+            continue;
+        }
+        const QString status = r->value(QStringLiteral("status")).toString();
+        passed += status == QLatin1String("passed") ? 1 : 0;
+        failed += status == QLatin1String("failed") ? 1 : 0;
+        errors += status == QLatin1String("error") ? 1 : 0;
+        skipped += status == QLatin1String("skipped") ? 1 : 0;
+        flaky += r->value(QStringLiteral("flaky")).toBool() ? 1 : 0;
+        taskSeconds += r->value(QStringLiteral("durationSec")).toDouble();
+        if (withCases) {
+            QJsonObject c = *r;
+            c.remove(QStringLiteral("output"));
+            c.remove(QStringLiteral("artifacts"));
+            cases.append(c);
+        }
+    }
+    const QDateTime started = QDateTime::fromString(s.startedAt, Qt::ISODateWithMs);
+    const QDateTime ended = s.finishedAt.isEmpty() ? QDateTime::currentDateTimeUtc()
+                                                   : QDateTime::fromString(s.finishedAt, Qt::ISODateWithMs);
+    o.insert(QStringLiteral("passed"), passed);
+    o.insert(QStringLiteral("failed"), failed);
+    o.insert(QStringLiteral("error"), errors);
+    o.insert(QStringLiteral("skipped"), skipped);
+    o.insert(QStringLiteral("flaky"), flaky);
+    o.insert(QStringLiteral("attempts"), attempts);
+    o.insert(QStringLiteral("retried"), retried);
+    o.insert(QStringLiteral("durationMs"), started.isValid() && ended.isValid() ? started.msecsTo(ended) : 0);
+    o.insert(QStringLiteral("taskDurationMs"), qint64(taskSeconds * 1000.0 + 0.5));
+    if (withCases) {
+        o.insert(QStringLiteral("cases"), cases);
+    }
+    return o;
+}
+
 HttpReply Coordinator::handleHttp(const QString &method, const QString &path, const QUrlQuery &query,
                                   const QByteArray &body)
 {
@@ -175,6 +225,10 @@ HttpReply Coordinator::handleHttp(const QString &method, const QString &path, co
         }
         if (parts.size() == 2 && parts[1] == QLatin1String("results") && get) {
             return objectReply(resultsDocument(*s));
+        }
+        if (parts.size() == 2 && parts[1] == QLatin1String("summary") && get) {
+            return objectReply(
+                suiteResultsSummary(*s, query.queryItemValue(QStringLiteral("cases")) == QLatin1String("1")));
         }
         if (parts.size() == 2 && parts[1] == QLatin1String("cancel") && post) {
             int cancelled = 0;

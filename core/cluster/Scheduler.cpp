@@ -38,9 +38,11 @@ void Scheduler::setWorker(const QString &id, const WorkerCapabilities &caps)
         WorkerState w;
         w.id = id;
         w.capabilities = caps;
+        w.offered = caps.capabilityStrings();
         m_workers.insert(id, w);
     } else {
         it->capabilities = caps;
+        it->offered = caps.capabilityStrings();
     }
 }
 
@@ -99,7 +101,7 @@ QString Scheduler::ineligibility(const QueuedTask &t, const WorkerState &w) cons
     if (!w.accepting) {
         return w.notAcceptingReason.isEmpty() ? QStringLiteral("not accepting tasks") : w.notAcceptingReason;
     }
-    return w.capabilities.mismatch(t.requirements, t.capabilities);
+    return w.capabilities.mismatch(t.requirements, t.capabilities, w.offered);
 }
 
 Scheduler::WorkerState *Scheduler::pickWorker(const QueuedTask &t)
@@ -146,7 +148,7 @@ Scheduler::WorkerState *Scheduler::pickWorker(const QueuedTask &t)
 
 bool Scheduler::matches(const QueuedTask &t, const WorkerState &w) const
 {
-    return w.accepting && w.capabilities.mismatch(t.requirements, t.capabilities).isEmpty();
+    return w.accepting && w.capabilities.mismatch(t.requirements, t.capabilities, w.offered).isEmpty();
 }
 
 QList<Scheduler::Assignment> Scheduler::schedule(qint64 nowMs, int maxAssignments)

@@ -34,6 +34,7 @@ public:
     {
         QString id;
         WorkerCapabilities capabilities;
+        QStringList offered; ///< capabilities.capabilityStrings(), computed once in setWorker()
         int running = 0;
         bool accepting = true; ///< false while draining, quarantined, suspect or dead
         QString notAcceptingReason;

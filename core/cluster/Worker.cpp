@@ -1,5 +1,6 @@
 #include "cluster/Worker.h"
 
+#include "cluster/BrowserProber.h"
 #include "cluster/ModelBenchmarkTask.h"
 #include "cluster/TaskRunner.h"
 #include "common/Clock.h"
@@ -47,6 +48,13 @@ Worker::Worker(const WorkerConfig &config, QObject *parent)
     m_caps.commandTasks = m_config.allowCommands;
     m_caps.labels = m_config.labels;
     m_caps.slotCount = std::max(1, m_config.slotCount);
+    if (m_config.probeBrowsers && !m_caps.browsers.isEmpty()) {
+        for (WorkerCapabilities::Browser &b : m_caps.browsers) {
+            b.probe = QStringLiteral("pending");
+        }
+        m_prober = new BrowserProber(ModelBenchmarkTask::program(), m_config.browserProbeTimeoutMs, this);
+        connect(m_prober, &BrowserProber::browserProbed, this, &Worker::onBrowserProbed);
+    }
     m_socket->setMaxAllowedIncomingMessageSize(quint64(ClusterProtocol::kMaxFrameBytes));
     m_reconnect->setSingleShot(true);
     m_logFlush->setInterval(200);
@@ -110,6 +118,30 @@ void Worker::start()
     m_stopping = false;
     m_logFlush->start();
     connectNow();
+    // After the connection attempt: registration never waits for a browser.
+    if (m_prober && !m_probeStarted) {
+        m_probeStarted = true;
+        m_prober->start(m_caps.browsers);
+    }
+}
+
+bool Worker::isProbing() const
+{
+    return m_prober && m_prober->isRunning();
+}
+
+void Worker::onBrowserProbed(int index, const WorkerCapabilities::Browser &browser)
+{
+    if (index < 0 || index >= m_caps.browsers.size() || m_caps.browsers.at(index).name != browser.name) {
+        return;
+    }
+    m_caps.browsers[index] = browser;
+    // A later Register carries the same list, so an update lost to a reconnect is not lost.
+    ClusterMessage update;
+    update.type = ClusterMessage::Type::Capabilities;
+    update.capabilities.browsers = m_caps.browsers;
+    send(update);
+    emit browserProbed(browser.name);
 }
 
 void Worker::stop()

@@ -12,6 +12,7 @@ class QWebSocket;
 
 namespace accel {
 
+class BrowserProber;
 class TaskRunner;
 
 struct WorkerConfig
@@ -29,6 +30,10 @@ struct WorkerConfig
     bool allowCommands = false;  ///< command tasks are refused unless the operator allowed them
     qint64 minFreeDiskMb = 64;   ///< refuse (disk-full) below this
     qint64 minFreeMemoryMb = 64; ///< refuse (low-memory) below this
+    /// Measure each found browser's compute features after start (BrowserProber: one browser at a
+    /// time, in a subprocess, after registration) and send them as a capability update.
+    bool probeBrowsers = false;
+    int browserProbeTimeoutMs = 30000; ///< per browser, launch until the runtime page's hello
     qint64 reconnectMinMs = 100;
     qint64 reconnectMaxMs = 2000;
 };
@@ -57,11 +62,15 @@ public:
     QUrl currentCoordinator() const;
     int runningCount() const { return int(m_runners.size()); }
     const WorkerCapabilities &capabilities() const { return m_caps; }
+    /// True while browsers are being probed.
+    bool isProbing() const;
 
 Q_SIGNALS:
     void registered(const QString &workerId);
     void disconnectedFromCoordinator();
     void taskFinished(const QString &task, int attempt, const QString &status);
+    /// A browser's probe ended (WorkerCapabilities::Browser::probe is "done" or "failed").
+    void browserProbed(const QString &name);
 
 private:
     struct Running
@@ -82,6 +91,7 @@ private:
     void reject(const ClusterMessage &assign, const QString &failure, const QString &message);
     QList<ClusterMessage::RunningTask> runningList() const;
     void flushLogs();
+    void onBrowserProbed(int index, const WorkerCapabilities::Browser &browser);
     static QString runKey(const QString &task, int attempt);
 
     WorkerConfig m_config;
@@ -90,6 +100,8 @@ private:
     QTimer *m_heartbeat;
     QTimer *m_reconnect;
     QTimer *m_logFlush;
+    BrowserProber *m_prober = nullptr; ///< null unless config.probeBrowsers and browsers exist
+    bool m_probeStarted = false;
     bool m_registered = false;
     bool m_stopping = false;
     bool m_draining = false;

@@ -2,10 +2,10 @@
 
 #include "cluster/ModelBenchmarkTask.h"
 #include "cluster/TaskSpec.h"
+#include "hosts/BrowserLauncher.h"
 
 #include <QFile>
 #include <QJsonArray>
-#include <QStandardPaths>
 #include <QStorageInfo>
 #include <QSysInfo>
 #include <QThread>
@@ -27,7 +27,7 @@ QStringList WorkerCapabilities::capabilityStrings() const
     for (const Browser &b : browsers) {
         caps << QStringLiteral("browser:") + b.name;
         for (const QString &f : b.features) {
-            caps << QStringLiteral("feature:") + f;
+            caps << QStringLiteral("feature:") + f << QStringLiteral("browser:%1:%2").arg(b.name, f);
         }
     }
     caps.removeDuplicates();
@@ -37,9 +37,14 @@ QStringList WorkerCapabilities::capabilityStrings() const
 QString WorkerCapabilities::mismatch(const TaskRequirements &req,
                                      const QStringList &requiredCapabilities) const
 {
-    const QStringList caps = capabilityStrings();
+    return mismatch(req, requiredCapabilities, capabilityStrings());
+}
+
+QString WorkerCapabilities::mismatch(const TaskRequirements &req, const QStringList &requiredCapabilities,
+                                     const QStringList &offered) const
+{
     for (const QString &c : requiredCapabilities) {
-        if (!caps.contains(c)) {
+        if (!offered.contains(c)) {
             return QStringLiteral("lacks capability '%1'").arg(c);
         }
     }
@@ -59,12 +64,7 @@ QString WorkerCapabilities::mismatch(const TaskRequirements &req,
 
 QJsonObject WorkerCapabilities::toJson() const
 {
-    QJsonArray bs;
-    for (const Browser &b : browsers) {
-        bs.append(QJsonObject{{QStringLiteral("name"), b.name},
-                              {QStringLiteral("path"), b.path},
-                              {QStringLiteral("features"), QJsonArray::fromStringList(b.features)}});
-    }
+    const QJsonArray bs = browsersToJson(browsers);
     return {{QStringLiteral("cpus"), cpus},
             {QStringLiteral("memoryMb"), memoryMb},
             {QStringLiteral("freeDiskMb"), freeDiskMb},
@@ -126,28 +126,97 @@ bool WorkerCapabilities::fromJson(const QJsonObject &o, WorkerCapabilities *out,
         }
         c.labels << l.toString();
     }
-    const QJsonArray bs = o.value(QStringLiteral("browsers")).toArray();
-    if (bs.size() > 32) {
-        *error = QStringLiteral("too many browsers");
+    if (!browsersFromJson(o.value(QStringLiteral("browsers")), &c.browsers, error)) {
         return false;
     }
-    for (const QJsonValue &v : bs) {
-        const QJsonObject b = v.toObject();
-        Browser browser;
-        browser.name = b.value(QStringLiteral("name")).toString().left(64);
-        browser.path = b.value(QStringLiteral("path")).toString().left(4096);
-        for (const QJsonValue &f : b.value(QStringLiteral("features")).toArray()) {
-            if (f.isString() && browser.features.size() < 64) {
-                browser.features << f.toString().left(64);
-            }
+    *out = c;
+    return true;
+}
+
+QJsonArray WorkerCapabilities::browsersToJson(const QList<Browser> &browsers)
+{
+    QJsonArray bs;
+    for (const Browser &b : browsers) {
+        QJsonObject o{{QStringLiteral("name"), b.name},
+                      {QStringLiteral("path"), b.path},
+                      {QStringLiteral("features"), QJsonArray::fromStringList(b.features)}};
+        if (!b.probe.isEmpty()) {
+            o.insert(QStringLiteral("probe"), b.probe);
         }
-        if (browser.name.isEmpty()) {
-            *error = QStringLiteral("a browser needs a name");
+        if (!b.probeError.isEmpty()) {
+            o.insert(QStringLiteral("probeError"), b.probeError);
+        }
+        bs.append(o);
+    }
+    return bs;
+}
+
+bool WorkerCapabilities::browsersFromJson(const QJsonValue &v, QList<Browser> *out, QString *error)
+{
+    if (v.isUndefined()) {
+        out->clear();
+        return true;
+    }
+    if (!v.isArray() || v.toArray().size() > 32) {
+        *error = QStringLiteral("'browsers' must be an array of at most 32 browsers");
+        return false;
+    }
+    auto isName = [](const QString &s) {
+        if (s.isEmpty() || s.size() > 64) {
             return false;
         }
-        c.browsers.append(browser);
+        for (QChar ch : s) {
+            if (!((ch >= QLatin1Char('a') && ch <= QLatin1Char('z')) || ch.isDigit() ||
+                  ch == QLatin1Char('-'))) {
+                return false;
+            }
+        }
+        return true;
+    };
+    QList<Browser> list;
+    for (const QJsonValue &e : v.toArray()) {
+        if (!e.isObject()) {
+            *error = QStringLiteral("a browser must be an object");
+            return false;
+        }
+        const QJsonObject b = e.toObject();
+        Browser browser;
+        browser.name = b.value(QStringLiteral("name")).toString();
+        if (!isName(browser.name)) {
+            *error = QStringLiteral("a browser needs a name of 1-64 characters [a-z0-9-]");
+            return false;
+        }
+        browser.path = b.value(QStringLiteral("path")).toString().left(4096);
+        const QJsonArray features = b.value(QStringLiteral("features")).toArray();
+        if (features.size() > 64) {
+            *error = QStringLiteral("browser '%1' lists more than 64 features").arg(browser.name);
+            return false;
+        }
+        for (const QJsonValue &f : features) {
+            if (!isName(f.toString())) {
+                *error = QStringLiteral("browser '%1': features are names of 1-64 characters [a-z0-9-]")
+                             .arg(browser.name);
+                return false;
+            }
+            browser.features << f.toString();
+        }
+        browser.features.removeDuplicates();
+        browser.probe = b.value(QStringLiteral("probe")).toString();
+        if (!browser.probe.isEmpty() && browser.probe != QLatin1String("pending") &&
+            browser.probe != QLatin1String("done") && browser.probe != QLatin1String("failed")) {
+            *error = QStringLiteral("browser '%1': probe must be pending, done or failed").arg(browser.name);
+            return false;
+        }
+        const QJsonValue probeError = b.value(QStringLiteral("probeError"));
+        if (!probeError.isUndefined() && (!probeError.isString() || probeError.toString().size() > 4096)) {
+            *error = QStringLiteral("browser '%1': probeError must be a string of at most 4096 characters")
+                         .arg(browser.name);
+            return false;
+        }
+        browser.probeError = probeError.toString();
+        list.append(browser);
     }
-    *out = c;
+    *out = list;
     return true;
 }
 
@@ -171,28 +240,10 @@ WorkerCapabilities WorkerCapabilities::detect(const QString &workDir)
     c.os = QSysInfo::productType();
     c.kernel = QSysInfo::kernelType();
     c.arch = QSysInfo::currentCpuArchitecture();
-    // Browsers are found, not started: compute features are filled in by a host probe when one
-    // runs on this worker; until then they are honestly empty.
-    const struct
-    {
-        const char *name;
-        const char *binaries[3];
-    } known[] = {
-        {"chromium", {"chromium", "chromium-browser", "google-chrome"}},
-        {"firefox", {"firefox-esr", "firefox", nullptr}},
-        {"edge", {"microsoft-edge", "microsoft-edge-stable", nullptr}},
-    };
-    for (const auto &k : known) {
-        for (const char *bin : k.binaries) {
-            if (!bin) {
-                break;
-            }
-            const QString path = QStandardPaths::findExecutable(QString::fromLatin1(bin));
-            if (!path.isEmpty()) {
-                c.browsers.append({QString::fromLatin1(k.name), path, {}});
-                break;
-            }
-        }
+    // Browsers are found, not started: compute features are filled in by a probe (BrowserProber)
+    // when the worker runs one; until then they are honestly empty.
+    for (const BrowserInstall &b : BrowserLauncher::detect()) {
+        c.browsers.append({hostKindName(b.kind), b.program, {}, {}, {}});
     }
     // Model benchmarks run through accelctl (native reference, embedded helper and browsers).
     c.modelBenchmarks = !ModelBenchmarkTask::program().isEmpty();

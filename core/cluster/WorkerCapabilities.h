@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -17,6 +18,10 @@ struct WorkerCapabilities
         QString name; ///< "chromium", "firefox", "edge"
         QString path;
         QStringList features; ///< compute features measured on this worker ("webgpu", "wasm-simd", ...)
+        /// Feature probe of this browser (BrowserProber): "" (not probed: --no-browser-probe),
+        /// "pending", "done" or "failed" (then probeError says why; features stay empty).
+        QString probe;
+        QString probeError;
     };
 
     int cpus = 0;
@@ -33,7 +38,7 @@ struct WorkerCapabilities
     int slotCount = 1; ///< tasks run concurrently
 
     /// Capability strings for matching: "command", "model-benchmark", "browser:NAME", "feature:F",
-    /// "native-backend".
+    /// "browser:NAME:F" (F measured in that browser), "native-backend".
     QStringList capabilityStrings() const;
     /// Why requirements are not met (empty when they are).
     QString mismatch(const TaskRequirements &req, const QStringList &requiredCapabilities) const;
@@ -43,8 +48,13 @@ struct WorkerCapabilities
 
     QJsonObject toJson() const;
     static bool fromJson(const QJsonObject &o, WorkerCapabilities *out, QString *error);
+    /// The `browsers` array alone (also the payload of a worker's capability update).
+    static QJsonArray browsersToJson(const QList<Browser> &browsers);
+    static bool browsersFromJson(const QJsonValue &v, QList<Browser> *out, QString *error);
 
-    /// Inspects this machine: CPUs, memory, OS, disk at workDir, browsers on PATH.
+    /// Inspects this machine: CPUs, memory, OS, disk at workDir, browsers (BrowserLauncher's
+    /// discovery, so ACCEL_CHROMIUM/ACCEL_FIREFOX/ACCEL_EDGE apply). Features stay empty until a
+    /// probe measured them.
     static WorkerCapabilities detect(const QString &workDir);
 };
 

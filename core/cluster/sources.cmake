@@ -15,11 +15,14 @@ target_sources(accel_core PRIVATE
   cluster/TaskRunner.h cluster/TaskRunner.cpp
   cluster/ModelBenchmarkTask.h cluster/ModelBenchmarkTask.cpp
   cluster/Worker.h cluster/Worker.cpp
+  cluster/BrowserProbe.h cluster/BrowserProbe.cpp
+  cluster/BrowserProber.h cluster/BrowserProber.cpp
   cluster/ClusterClient.h cluster/ClusterClient.cpp
   cluster/SchedulerBenchmark.h cluster/SchedulerBenchmark.cpp
 )
 target_sources(accel_core PRIVATE
-  cluster/ClusterConnection.h cluster/ClusterConnection.cpp
+  cluster/ClusterConnection.h cluster/ClusterConnection.cpp cluster/ClusterConnectionRequests.cpp
+  cluster/ClusterConnectionUpdates.cpp
   cluster/ClusterTableModel.h cluster/ClusterTableModel.cpp
   cluster/ClusterWorkersModel.h cluster/ClusterWorkersModel.cpp
   cluster/ClusterSuitesModel.h cluster/ClusterSuitesModel.cpp

@@ -69,7 +69,7 @@ public:
                             QStringLiteral("--coordinator"), allUrls(), QStringLiteral("--token-file"),
                             path(QStringLiteral("token")), QStringLiteral("--data-dir"), path(id),
                             QStringLiteral("--worker-id"), id, QStringLiteral("--slots"), QStringLiteral("2"),
-                            QStringLiteral("--allow-commands")},
+                            QStringLiteral("--allow-commands"), QStringLiteral("--no-browser-probe")},
                 path(id + QStringLiteral(".log")));
             if (!w->waitStarted()) {
                 *error = QStringLiteral("worker %1 did not start").arg(id);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHash>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -11,8 +12,17 @@
 class NodeProcess
 {
 public:
-    explicit NodeProcess(const QStringList &args, const QString &logPath)
+    /// `environment`: extra variables for the node (on top of this process's environment).
+    explicit NodeProcess(const QStringList &args, const QString &logPath,
+                         const QHash<QString, QString> &environment = {})
     {
+        if (!environment.isEmpty()) {
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            for (auto it = environment.cbegin(); it != environment.cend(); ++it) {
+                env.insert(it.key(), it.value());
+            }
+            m_process.setProcessEnvironment(env);
+        }
         m_process.setProcessChannelMode(QProcess::MergedChannels);
         m_process.setStandardOutputFile(logPath, QIODevice::Append);
         m_process.start(binary(), args);

@@ -68,7 +68,7 @@ private:
                         base().toString(), QStringLiteral("--token-file"),
                         path(QStringLiteral("coordinator/token")), QStringLiteral("--data-dir"), path(id),
                         QStringLiteral("--worker-id"), id, QStringLiteral("--slots"), QStringLiteral("3"),
-                        QStringLiteral("--allow-commands")},
+                        QStringLiteral("--allow-commands"), QStringLiteral("--no-browser-probe")},
             path(id + QStringLiteral(".log")));
         QVERIFY(w->waitStarted());
         m_workers.push_back(std::move(w));
@@ -215,6 +215,20 @@ private Q_SLOTS:
         }
         QCOMPARE(ids.size(), 200); // every task exactly once
         QVERIFY2(retried >= 2, "the killed and the frozen worker each had a task in flight");
+        // The summary a live view polls agrees with the results document, without its outputs.
+        int attempts = 0;
+        for (const QJsonValue &v : cases) {
+            attempts += v.toObject().value(QStringLiteral("attempts")).toInt();
+        }
+        const auto summaryReply = client.get(QStringLiteral("/api/v1/suites/%1/summary").arg(suiteId));
+        const QJsonObject summary = summaryReply.json().object();
+        QCOMPARE(summary.value(QStringLiteral("total")).toInt(), 200);
+        QCOMPARE(summary.value(QStringLiteral("done")).toInt(), 200);
+        QCOMPARE(summary.value(QStringLiteral("passed")).toInt(), 200);
+        QCOMPARE(summary.value(QStringLiteral("failed")).toInt(), 0);
+        QCOMPARE(summary.value(QStringLiteral("retried")).toInt(), retried);
+        QCOMPARE(summary.value(QStringLiteral("attempts")).toInt(), attempts);
+        QVERIFY(!summaryReply.body.contains("task 1"));
 
         const QJsonArray steps = client.get(QStringLiteral("/api/v1/recovery")).json().array();
         QSet<QString> kinds;
@@ -265,7 +279,8 @@ private Q_SLOTS:
         QFETCH(QByteArray, token);
         ClusterClient bad(base(), token);
         for (const QString &p : {QStringLiteral("/api/v1/suites"), QStringLiteral("/api/v1/workers"),
-                                 QStringLiteral("/api/v1/health"), QStringLiteral("/nope")}) {
+                                 QStringLiteral("/api/v1/health"),
+                                 QStringLiteral("/api/v1/suites/s-1/summary"), QStringLiteral("/nope")}) {
             QCOMPARE(bad.get(p).status, 401);
         }
         QCOMPARE(bad.post(QStringLiteral("/api/v1/suites"), suiteJson(1, QStringLiteral("x"))).status, 401);

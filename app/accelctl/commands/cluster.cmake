@@ -1,1 +1,1 @@
-target_sources(accelctl PRIVATE commands/cluster.cpp commands/bench_scheduler.cpp)
+target_sources(accelctl PRIVATE commands/cluster.cpp commands/bench_scheduler.cpp commands/probe.cpp)

@@ -1,5 +1,6 @@
 #include "LocalCluster.h"
 
+#include "cluster/ClusterClient.h"
 #include "cluster/ClusterConnection.h"
 #include "cluster/ClusterSuitesModel.h"
 #include "cluster/ClusterTasksModel.h"
@@ -83,6 +84,9 @@ private Q_SLOTS:
     void lostCoordinatorReconnects();
     void taskLogAndAttempts();
     void flakyTaskIsCounted();
+    void suiteSummaryHasCountsWithoutOutputs();
+    void workersTableShowsBrowserProbes_data();
+    void workersTableShowsBrowserProbes();
     void cancelSuiteSkipsTasks();
     void operationWithoutConnectionFails();
     void heartbeatAgeCountsOnWithTheClock();
@@ -448,6 +452,145 @@ void tst_ClusterModels::flakyTaskIsCounted()
                 .contains(QLatin1String("flaky")));
 }
 
+void tst_ClusterModels::suiteSummaryHasCountsWithoutOutputs()
+{
+    LocalCluster cluster;
+    QString error;
+    QVERIFY2(cluster.startCoordinator(&error), qPrintable(error));
+    cluster.addWorker(QStringLiteral("w"));
+    const QString marker = cluster.path(QStringLiteral("flaky-marker"));
+    // ~200 KB of output: what the live view must not download every 2 s.
+    const QStringList noisy{QStringLiteral("/bin/sh"), QStringLiteral("-c"),
+                            QStringLiteral("head -c 200000 /dev/zero | tr '\\0' x")};
+    ClusterClient client(cluster.url(), cluster.token());
+    const auto submitted = client.post(
+        QStringLiteral("/api/v1/suites"),
+        LocalCluster::suiteJson(QStringLiteral("summary"),
+                                {{QStringLiteral("noisy"), noisy},
+                                 {QStringLiteral("broken"), {QStringLiteral("/bin/false")}},
+                                 {QStringLiteral("flip"),
+                                  {QStringLiteral("/bin/sh"), QStringLiteral("-c"),
+                                   QStringLiteral("test -e \"$0\" || { : > \"$0\"; exit 1; }"), marker},
+                                  1}}),
+        10000);
+    QVERIFY2(submitted.ok(), qPrintable(submitted.error));
+    const QString suiteId = submitted.json().object().value(QStringLiteral("id")).toString();
+
+    // A live view of the suite: the watched suite's summary carries its cases, without outputs.
+    Console console;
+    QSignalSpy summaries(&console.connection, &ClusterConnection::summaryReceived);
+    console.connection.connectTo(cluster.url(), cluster.token());
+    console.tasks.setSuite(suiteId);
+    const QString path = QStringLiteral("/api/v1/suites/%1/summary").arg(suiteId);
+    QTRY_COMPARE_WITH_TIMEOUT(client.get(path, 5000).json().object().value(QStringLiteral("done")).toInt(), 3,
+                              30000);
+
+    const auto reply = client.get(path, 5000);
+    QCOMPARE(reply.status, 200);
+    const QJsonObject summary = reply.json().object();
+    QCOMPARE(summary.value(QStringLiteral("id")).toString(), suiteId);
+    QCOMPARE(summary.value(QStringLiteral("state")).toString(), QStringLiteral("finished"));
+    QCOMPARE(summary.value(QStringLiteral("total")).toInt(), 3);
+    QCOMPARE(summary.value(QStringLiteral("passed")).toInt(), 2);
+    QCOMPARE(summary.value(QStringLiteral("failed")).toInt(), 1);
+    QCOMPARE(summary.value(QStringLiteral("error")).toInt(), 0);
+    QCOMPARE(summary.value(QStringLiteral("skipped")).toInt(), 0);
+    QCOMPARE(summary.value(QStringLiteral("flaky")).toInt(), 1);
+    QCOMPARE(summary.value(QStringLiteral("attempts")).toInt(), 4); // flip ran twice
+    QCOMPARE(summary.value(QStringLiteral("retried")).toInt(), 1);
+    QCOMPARE(summary.value(QStringLiteral("counts")).toObject().value(QStringLiteral("passed")).toInt(), 2);
+    QVERIFY(summary.value(QStringLiteral("durationMs")).toInteger() >= 0);
+    QVERIFY(summary.value(QStringLiteral("taskDurationMs")).toInteger() >= 0);
+    QVERIFY(!summary.contains(QStringLiteral("cases")));
+    const qsizetype resultsBytes =
+        client.get(QStringLiteral("/api/v1/suites/%1/results").arg(suiteId), 5000).body.size();
+    QVERIFY2(
+        reply.body.size() < 2048 && resultsBytes > 200000,
+        qPrintable(QStringLiteral("summary %1 bytes, results %2").arg(reply.body.size()).arg(resultsBytes)));
+
+    const QJsonObject withCases = client.get(path + QStringLiteral("?cases=1"), 5000).json().object();
+    const QJsonArray cases = withCases.value(QStringLiteral("cases")).toArray();
+    QCOMPARE(cases.size(), 3);
+    for (const QJsonValue &c : cases) {
+        QVERIFY(!c.toObject().contains(QStringLiteral("output")));
+        QVERIFY(!c.toObject().contains(QStringLiteral("artifacts")));
+        QVERIFY(!c.toObject().value(QStringLiteral("status")).toString().isEmpty());
+    }
+
+    // The connection delivered the watched suite's summary with its cases to the tasks model.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            for (const QList<QVariant> &args : std::as_const(summaries)) {
+                const QJsonObject o = args.at(1).toJsonObject();
+                if (args.at(0).toString() == suiteId && o.value(QStringLiteral("done")).toInt() == 3 &&
+                    o.value(QStringLiteral("cases")).toArray().size() == 3) {
+                    return true;
+                }
+            }
+            return false;
+        }(),
+        15000);
+    for (const QList<QVariant> &args : std::as_const(summaries)) {
+        for (const QJsonValue &c : args.at(1).toJsonObject().value(QStringLiteral("cases")).toArray()) {
+            QVERIFY(!c.toObject().contains(QStringLiteral("output")));
+        }
+    }
+    const int row = console.tasks.rowOf(suiteId + QStringLiteral("/flip"));
+    QVERIFY(row >= 0);
+    QTRY_VERIFY_WITH_TIMEOUT(cellOf(console.tasks, row, 0, ClusterTasksModel::FlakyRole).toBool(), 10000);
+
+    // Same authentication and errors as the rest of the API.
+    QCOMPARE(ClusterClient(cluster.url(), QByteArrayLiteral("wrong-token-wrong-token-wrong-token"))
+                 .get(path)
+                 .status,
+             401);
+    QCOMPARE(client.get(QStringLiteral("/api/v1/suites/nope/summary")).status, 404);
+    QCOMPARE(client.post(path, QByteArray()).status, 405);
+}
+
+void tst_ClusterModels::workersTableShowsBrowserProbes_data()
+{
+    QTest::addColumn<QJsonArray>("browsers");
+    QTest::addColumn<QString>("expected");
+    auto browser = [](const QString &probe, const QStringList &features, const QString &error) {
+        QJsonObject b{{QStringLiteral("name"), QStringLiteral("chromium")},
+                      {QStringLiteral("path"), QStringLiteral("/usr/bin/chromium")},
+                      {QStringLiteral("features"), QJsonArray::fromStringList(features)}};
+        if (!probe.isEmpty()) {
+            b.insert(QStringLiteral("probe"), probe);
+        }
+        if (!error.isEmpty()) {
+            b.insert(QStringLiteral("probeError"), error);
+        }
+        return b;
+    };
+    QTest::newRow("not probed") << QJsonArray{browser({}, {}, {})} << QStringLiteral("chromium");
+    QTest::newRow("pending") << QJsonArray{browser(QStringLiteral("pending"), {}, {})}
+                             << QStringLiteral("chromium (probing)");
+    QTest::newRow("done") << QJsonArray{browser(QStringLiteral("done"),
+                                                {QStringLiteral("js"), QStringLiteral("webgpu")}, {})}
+                          << QStringLiteral("chromium (js, webgpu)");
+    QTest::newRow("failed") << QJsonArray{browser(QStringLiteral("failed"), {},
+                                                  QStringLiteral("chromium exited with code 1"))}
+                            << QStringLiteral("chromium (probe failed: chromium exited with code 1)");
+    QTest::newRow("none") << QJsonArray{} << QStringLiteral("-");
+}
+
+void tst_ClusterModels::workersTableShowsBrowserProbes()
+{
+    QFETCH(QJsonArray, browsers);
+    QFETCH(QString, expected);
+    ClusterWorkersModel model(nullptr);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setWorkers(QJsonArray{
+        QJsonObject{{QStringLiteral("id"), QStringLiteral("w1")},
+                    {QStringLiteral("state"), QStringLiteral("alive")},
+                    {QStringLiteral("connected"), true},
+                    {QStringLiteral("capabilities"), QJsonObject{{QStringLiteral("browsers"), browsers}}}}});
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(cellOf(model, 0, ClusterWorkersModel::BrowsersColumn).toString(), expected);
+}
+
 void tst_ClusterModels::cancelSuiteSkipsTasks()
 {
     LocalCluster cluster;
@@ -567,10 +710,10 @@ void tst_ClusterModels::modelMergesListsRowByRow()
     QCOMPARE(cellOf(model, 0, ClusterSuitesModel::ProgressColumn).toString(), QStringLiteral("2/4"));
     QCOMPARE(cellOf(model, 0, ClusterSuitesModel::FlakyColumn).toString(), QStringLiteral("-"));
 
-    model.applyResults(
-        QStringLiteral("s1"),
-        QJsonObject{{QStringLiteral("cases"), QJsonArray{QJsonObject{{QStringLiteral("flaky"), true}},
-                                                         QJsonObject{{QStringLiteral("flaky"), false}}}}});
+    // A summary without a flaky count (malformed) changes nothing; one with it sets the column.
+    model.applySummary(QStringLiteral("s1"), QJsonObject{{QStringLiteral("flaky"), QStringLiteral("x")}});
+    QCOMPARE(cellOf(model, 0, ClusterSuitesModel::FlakyColumn).toString(), QStringLiteral("-"));
+    model.applySummary(QStringLiteral("s1"), QJsonObject{{QStringLiteral("flaky"), 1}});
     QCOMPARE(cellOf(model, 0, ClusterSuitesModel::FlakyColumn).toInt(), 1);
     // A later refresh keeps the flaky count it does not carry.
     model.setSuites(QJsonArray{suite(QStringLiteral("s1"), 3, 4)});

@@ -11,7 +11,7 @@ private Q_SLOTS:
     void roundTrip_data()
     {
         QTest::addColumn<int>("type");
-        for (int t = int(ClusterMessage::Type::Register); t <= int(ClusterMessage::Type::Error); ++t) {
+        for (int t = int(ClusterMessage::Type::Register); t <= int(ClusterMessage::Type::Capabilities); ++t) {
             QTest::newRow(qPrintable(ClusterProtocol::typeName(ClusterMessage::Type(t)))) << t;
         }
     }
@@ -25,8 +25,16 @@ private Q_SLOTS:
         m.capabilities.commandTasks = true;
         m.capabilities.slotCount = 3;
         m.capabilities.labels = {QStringLiteral("gpu")};
-        m.capabilities.browsers.append(
-            {QStringLiteral("chromium"), QStringLiteral("/usr/bin/chromium"), {QStringLiteral("webgpu")}});
+        m.capabilities.browsers.append({QStringLiteral("chromium"),
+                                        QStringLiteral("/usr/bin/chromium"),
+                                        {QStringLiteral("webgpu")},
+                                        QStringLiteral("done"),
+                                        {}});
+        m.capabilities.browsers.append({QStringLiteral("firefox"),
+                                        QStringLiteral("/usr/bin/firefox-esr"),
+                                        {},
+                                        QStringLiteral("failed"),
+                                        QStringLiteral("exited with code 1")});
         m.running = {{QStringLiteral("s-1/t1"), 2}};
         m.task = QStringLiteral("s-1/t1");
         m.attempt = 2;
@@ -52,6 +60,12 @@ private Q_SLOTS:
         QVERIFY2(ClusterProtocol::decode(frame, &back, &error), qPrintable(error));
         QCOMPARE(int(back.type), type);
         QCOMPARE(ClusterProtocol::encode(back), frame);
+        if (m.type == ClusterMessage::Type::Register || m.type == ClusterMessage::Type::Capabilities) {
+            QCOMPARE(back.capabilities.browsers.size(), 2);
+            QCOMPARE(back.capabilities.browsers[0].features, QStringList{QStringLiteral("webgpu")});
+            QCOMPARE(back.capabilities.browsers[1].probe, QStringLiteral("failed"));
+            QCOMPARE(back.capabilities.browsers[1].probeError, QStringLiteral("exited with code 1"));
+        }
     }
 
     void rejectsBadFrames_data()
@@ -103,6 +117,26 @@ private Q_SLOTS:
                                                   "t\",\"attempt\":1,\"epoch\":1,\"status\":\"passed\","
                                                   "\"artifacts\":[{\"name\":\"a\",\"content\":\"!!!\"}]}")
                                     << QStringLiteral("base64");
+        QTest::newRow("capabilities no browsers")
+            << QByteArray("{\"v\":1,\"type\":\"capabilities\"}") << QStringLiteral("browsers");
+        QTest::newRow("capabilities browsers not array")
+            << QByteArray("{\"v\":1,\"type\":\"capabilities\",\"browsers\":{}}")
+            << QStringLiteral("browsers");
+        QTest::newRow("capabilities browser without name")
+            << QByteArray("{\"v\":1,\"type\":\"capabilities\",\"browsers\":[{\"features\":[]}]}")
+            << QStringLiteral("name");
+        QTest::newRow("capabilities feature injection")
+            << QByteArray("{\"v\":1,\"type\":\"capabilities\",\"browsers\":[{\"name\":\"chromium\","
+                          "\"features\":[\"webgpu command\"]}]}")
+            << QStringLiteral("features");
+        QTest::newRow("capabilities unknown probe state")
+            << QByteArray("{\"v\":1,\"type\":\"capabilities\",\"browsers\":[{\"name\":\"chromium\","
+                          "\"probe\":\"maybe\"}]}")
+            << QStringLiteral("probe");
+        QTest::newRow("capabilities probe error not string")
+            << QByteArray("{\"v\":1,\"type\":\"capabilities\",\"browsers\":[{\"name\":\"chromium\","
+                          "\"probe\":\"failed\",\"probeError\":[]}]}")
+            << QStringLiteral("probeError");
         QTest::newRow("unknown failure") << QByteArray("{\"v\":1,\"type\":\"reject\",\"task\":\"s/"
                                                        "t\",\"attempt\":1,\"epoch\":1,\"failure\":\"meh\"}")
                                          << QStringLiteral("failure");
