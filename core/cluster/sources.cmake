@@ -27,3 +27,11 @@ target_sources(accel_core PRIVATE
 )
 # Redundant coordinators on etcd (issue 8): leader/follower lifecycle of accelerate-node.
 target_sources(accel_core PRIVATE cluster/CoordinatorNode.h cluster/CoordinatorNode.cpp)
+# Console HA view backend (issue 8): polls etcd members and redundant coordinators; runs a local
+# 3 etcd + 3 coordinator cluster for fault drills.
+target_sources(accel_core PRIVATE
+  cluster/HaCoordinatorsModel.h cluster/HaCoordinatorsModel.cpp
+  cluster/HaMembersModel.h cluster/HaMembersModel.cpp
+  cluster/HaMonitor.h cluster/HaMonitor.cpp
+)
+target_sources(accel_core PRIVATE cluster/LocalHaCluster.h cluster/LocalHaCluster.cpp)

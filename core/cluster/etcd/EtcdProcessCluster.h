@@ -66,6 +66,27 @@ public:
     bool isHealthy(int index, int timeoutMs = 1000);
     QString logTail(int index, int lines = 20) const;
 
+    // Non-blocking variants for GUI owners (LocalHaCluster): they start processes and return at
+    // once; the caller watches /health or /v3/maintenance/status itself.
+
+    /// Picks ports and launches every member without waiting for /health. False + *error when a
+    /// process cannot be started (what was started is killed).
+    bool launchAll(QString *error);
+    /// SIGKILLs member `index` (if running) and starts it again with its data dir and
+    /// `--initial-cluster-state existing`, without waiting.
+    bool relaunch(int index, QString *error);
+    /// Reserves a name, ports and a data dir for one more member (nothing started, no etcd call);
+    /// returns its index. Announce peerUrl(index) with EtcdClient::memberAdd, then launchReserved().
+    int reserveMember(QString *error);
+    /// Starts a reserved member with `--initial-cluster-state existing`, without waiting.
+    bool launchReserved(int index, QString *error);
+    /// The member left the cluster (memberRemove done, or its memberAdd failed): SIGKILLs it and
+    /// leaves it out of --initial-cluster of later launches.
+    void retire(int index);
+    bool isRetired(int index) const { return m_members.at(index).retired; }
+    QString name(int index) const { return m_members.at(index).name; }
+    QString peerUrl(int index) const;
+
 private:
     struct Member
     {
@@ -77,7 +98,9 @@ private:
         QProcess *process = nullptr;
         quint64 memberId = 0;
         bool stopped = false;
+        bool retired = false;
     };
+    bool pickPorts(Member *member, QString *error);
     bool launch(int index, bool existing, QString *error);
     QString initialCluster() const;
     bool waitHealthy(const QList<int> &indexes, int timeoutMs, QString *error);
