@@ -131,6 +131,9 @@ QVariant HaCoordinatorsModel::data(const QModelIndex &index, int role) const
     case LastSeenAgeMsRole:
         return ageMs;
     case Qt::ToolTipRole:
+        if (index.column() == RoleColumn && !s.leader.isEmpty()) {
+            return QStringLiteral("leader: %1").arg(s.leader);
+        }
         if (index.column() == HealthColumn && !s.etcdEndpoint.isEmpty()) {
             return QStringLiteral("etcd %1, lease %2")
                 .arg(s.etcdEndpoint, s.leaseValid ? QStringLiteral("valid") : QStringLiteral("not renewed"));

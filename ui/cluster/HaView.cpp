@@ -2,6 +2,7 @@
 
 #include "cluster/HaConnectDialog.h"
 #include "cluster/HaCoordinatorsModel.h"
+#include "cluster/HaItemDelegate.h"
 #include "cluster/HaMembersModel.h"
 #include "cluster/HaMonitor.h"
 #include "common/Clock.h"
@@ -64,6 +65,10 @@ HaView::HaView(const LocalHaCluster::Options &localOptions, QWidget *parent)
                                                 tr("Term"), tr("Index"), tr("Applied"), tr("DB size"),
                                                 tr("State")});
 
+    m_coordinatorsTable->setItemDelegate(
+        new HaItemDelegate(HaItemDelegate::Table::Coordinators, m_coordinatorsTable));
+    m_membersTable->setItemDelegate(new HaItemDelegate(HaItemDelegate::Table::Members, m_membersTable));
+
     auto *bar = new QToolBar(this);
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     auto add = [this, bar](Action a, const QString &text, const QString &tip) {
@@ -77,6 +82,7 @@ HaView::HaView(const LocalHaCluster::Options &localOptions, QWidget *parent)
     add(Action::StopLocal, tr("Stop local HA"), tr("Kill the local etcd members and coordinators"));
     add(Action::Connect, tr("Connect..."),
         tr("Watch an existing redundant setup (etcd endpoints, coordinators)"));
+    add(Action::WatchLocal, tr("Watch local"), tr("Watch the local HA cluster again"));
     bar->addSeparator();
     add(Action::KillCoordinator, tr("Kill coordinator"),
         tr("SIGKILL the selected local coordinator (fault drill)"));
@@ -242,6 +248,17 @@ void HaView::trigger(Action a)
     case Action::Connect:
         showConnectDialog();
         break;
+    case Action::WatchLocal:
+        if (m_local->state() == LocalHaCluster::State::Running) {
+            clearChart();
+            m_monitor->setTargets(m_local->etcdEndpoints(), m_local->coordinatorUrls(), m_local->token());
+            m_monitor->start();
+            m_watchingLocal = true;
+            updateSummary();
+        } else {
+            started = false;
+        }
+        break;
     case Action::KillCoordinator:
         started = m_local->signalCoordinator(selectedLocalCoordinator(), SIGKILL);
         if (started) {
@@ -331,6 +348,7 @@ void HaView::showConnectDialog()
 void HaView::connectTo(const QStringList &etcdEndpoints, const QList<QUrl> &coordinators,
                        const QByteArray &token)
 {
+    m_watchingLocal = false;
     clearChart();
     m_monitor->setTargets(etcdEndpoints, coordinators, token);
     m_monitor->start();
@@ -357,6 +375,7 @@ void HaView::updateActions()
     }
     m_actions[Action::StartLocal]->setEnabled(state == State::Stopped || state == State::Failed);
     m_actions[Action::StopLocal]->setEnabled(state == State::Starting || running);
+    m_actions[Action::WatchLocal]->setEnabled(running && !m_watchingLocal);
     m_actions[Action::KillCoordinator]->setEnabled(local && m_local->isCoordinatorRunning(coordinator));
     m_actions[Action::RestartCoordinator]->setEnabled(
         local && coordinator >= 0 && !m_local->isCoordinatorRunning(coordinator) && !m_local->isBusy());

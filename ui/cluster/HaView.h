@@ -37,6 +37,7 @@ public:
         StartLocal = 1,
         StopLocal,
         Connect,
+        WatchLocal,
         KillCoordinator,
         RestartCoordinator,
         TransferLeadership,

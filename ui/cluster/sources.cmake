@@ -10,5 +10,6 @@ target_sources(accel_ui PRIVATE
 # Redundancy view (issue 8): coordinators, etcd members, raft chart, local HA cluster drill.
 target_sources(accel_ui PRIVATE
   cluster/HaConnectDialog.h cluster/HaConnectDialog.cpp
+  cluster/HaItemDelegate.h cluster/HaItemDelegate.cpp
   cluster/HaView.h cluster/HaView.cpp
 )

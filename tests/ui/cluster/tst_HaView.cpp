@@ -9,6 +9,7 @@
 #include "cluster/CoordinatorServer.h"
 #include "cluster/HaConnectDialog.h"
 #include "cluster/HaCoordinatorsModel.h"
+#include "cluster/HaItemDelegate.h"
 #include "cluster/HaMembersModel.h"
 #include "cluster/HaMonitor.h"
 #include "cluster/HaView.h"
@@ -121,6 +122,56 @@ private Q_SLOTS:
         QVERIFY(view.summaryText().contains(QLatin1String("No coordinator leads")));
     }
 
+    void delegate_data()
+    {
+        QTest::addColumn<int>("role");
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("tinted");
+        using Role = accel::HaCoordinatorStatus::Role;
+        QTest::newRow("leader") << int(Role::Leader) << "leader" << true;
+        QTest::newRow("follower") << int(Role::Follower) << "follower" << false;
+        QTest::newRow("candidate") << int(Role::Candidate) << "candidate" << true;
+        QTest::newRow("down") << int(Role::Unreachable) << "down" << true;
+        QTest::newRow("unknown") << int(Role::Unknown) << "unknown" << false;
+    }
+    void delegate()
+    {
+        QFETCH(int, role);
+        QFETCH(QString, text);
+        QFETCH(bool, tinted);
+        accel::HaCoordinatorsModel coordinators;
+        coordinators.setUrls({QUrl(QStringLiteral("http://127.0.0.1:1"))});
+        accel::HaCoordinatorStatus s = coordinators.status(0);
+        s.role = accel::HaCoordinatorStatus::Role(role);
+        coordinators.updateStatus(0, s);
+        accel::ui::HaItemDelegate delegate(accel::ui::HaItemDelegate::Table::Coordinators);
+        QCOMPARE(delegate.text(coordinators.index(0, HaCoordinatorsModel::RoleColumn)), text);
+        QCOMPARE(delegate.tint(coordinators.index(0, HaCoordinatorsModel::RoleColumn)).isValid(), tinted);
+        QCOMPARE(delegate.text(coordinators.index(0, HaCoordinatorsModel::LastSeenColumn)),
+                 QStringLiteral("never"));
+        QVERIFY(delegate.text(coordinators.index(0, HaCoordinatorsModel::UrlColumn)).isEmpty()); // left as is
+
+        accel::HaMembersModel members;
+        accel::HaMemberStatus up;
+        up.id = 1;
+        up.reachable = true;
+        up.isLeader = true;
+        accel::HaMemberStatus down;
+        down.id = 2;
+        down.error = QStringLiteral("Unreachable: Connection refused");
+        members.setMembers({up, down});
+        accel::ui::HaItemDelegate memberDelegate(accel::ui::HaItemDelegate::Table::Members);
+        QCOMPARE(memberDelegate.text(members.index(0, accel::HaMembersModel::StateColumn)),
+                 QStringLiteral("up"));
+        QCOMPARE(memberDelegate.text(members.index(0, accel::HaMembersModel::LeaderColumn)),
+                 QStringLiteral("leader"));
+        QVERIFY(memberDelegate.tint(members.index(0, accel::HaMembersModel::LeaderColumn)).isValid());
+        QCOMPARE(memberDelegate.text(members.index(1, accel::HaMembersModel::StateColumn)),
+                 QStringLiteral("down: Unreachable: Connection refused"));
+        QVERIFY(memberDelegate.tint(members.index(1, accel::HaMembersModel::StateColumn)).isValid());
+        QVERIFY(!memberDelegate.tint(members.index(0, accel::HaMembersModel::StateColumn)).isValid());
+    }
+
     void connectDialog_data()
     {
         QTest::addColumn<QString>("etcd");
@@ -221,6 +272,16 @@ private Q_SLOTS:
         QTRY_VERIFY(view.action(HaView::Action::TransferLeadership)->isEnabled());
         QVERIFY(view.action(HaView::Action::AddMember)->isEnabled());
         QVERIFY(!view.action(HaView::Action::KillCoordinator)->isEnabled()); // nothing selected
+        QVERIFY(!view.action(HaView::Action::WatchLocal)->isEnabled());      // already watching it
+        // Watching another setup turns the drill off; "Watch local" brings it back.
+        view.connectTo({}, {QUrl(QStringLiteral("http://127.0.0.1:1"))}, kToken);
+        QVERIFY(view.action(HaView::Action::WatchLocal)->isEnabled());
+        QVERIFY(!view.action(HaView::Action::AddMember)->isEnabled());
+        view.action(HaView::Action::WatchLocal)->trigger();
+        QVERIFY(!view.action(HaView::Action::WatchLocal)->isEnabled());
+        QCOMPARE(view.monitor()->coordinatorUrls(), view.localCluster()->coordinatorUrls());
+        QTRY_VERIFY_WITH_TIMEOUT(view.monitor()->leaderUrl().isValid(), 15000);
+        QTRY_VERIFY(view.action(HaView::Action::AddMember)->isEnabled());
         QList<qint64> pids;
         for (int i = 0; i < 3; ++i) {
             pids << view.localCluster()->coordinatorPid(i) << view.localCluster()->memberPid(i);
