@@ -1,5 +1,6 @@
 #include "cluster/HaMonitor.h"
 
+#include "cluster/CoordinatorNode.h"
 #include "cluster/HaCoordinatorsModel.h"
 #include "cluster/HaMembersModel.h"
 #include "cluster/etcd/EtcdClient.h"
@@ -319,6 +320,47 @@ void HaMonitor::pollMemberStatuses(const QList<HaMemberStatus> &members, quint64
     if (--gather->outstanding == 0) {
         complete();
     }
+}
+
+bool HaMonitor::forceElection(const QByteArray &prefix)
+{
+    if (!m_etcd || !prefix.startsWith('/') || prefix.endsWith('/') || prefix.size() > 200 ||
+        prefix.contains('\0')) {
+        return false;
+    }
+    const QByteArray key = CoordinatorNode::electionKey(prefix);
+    accel::EtcdRangeRequest range;
+    range.key = key;
+    const quint64 generation = m_generation;
+    m_etcd->range(range, this, [this, generation, key](const EtcdResult<EtcdRangeResponse> &r) {
+        if (generation != m_generation) {
+            return;
+        }
+        if (!r.ok()) {
+            Q_EMIT electionForced(false, r.error().toString());
+            return;
+        }
+        if (r.value().kvs.isEmpty() || r.value().kvs.first().lease == 0) {
+            Q_EMIT electionForced(false,
+                                  QStringLiteral("no coordinator holds %1").arg(QString::fromUtf8(key)));
+            return;
+        }
+        const EtcdKeyValue kv = r.value().kvs.first();
+        m_etcd->leaseRevoke(
+            kv.lease, this, [this, generation, kv](const EtcdResult<EtcdLeaseRevokeResponse> &rr) {
+                if (generation != m_generation) {
+                    return;
+                }
+                if (!rr.ok()) {
+                    Q_EMIT electionForced(false, rr.error().toString());
+                    return;
+                }
+                Q_EMIT electionForced(true, QStringLiteral("revoked the lease of %1 (epoch %2)")
+                                                .arg(QString::fromUtf8(kv.value))
+                                                .arg(kv.createRevision));
+            });
+    });
+    return true;
 }
 
 void HaMonitor::updateLeader()

@@ -73,6 +73,13 @@ public:
     /// The last member-list error, empty when the last list succeeded.
     QString etcdError() const { return m_etcdError; }
 
+    /// Forces a new coordinator election through etcd, for setups whose processes the console
+    /// cannot signal: revokes the lease holding `<prefix>/election/coordinator`, so the key goes and
+    /// every coordinator campaigns again (the old leader steps down at its next keepalive and may
+    /// win again, with a new epoch; LocalHaCluster transfers by resign instead). False when there
+    /// are no etcd endpoints or the prefix is malformed; else electionForced() follows.
+    bool forceElection(const QByteArray &prefix);
+
     /// History per member id, oldest first, at most historyLimit() samples each.
     QList<quint64> seriesMemberIds() const { return m_series.keys(); }
     QList<Sample> series(quint64 memberId) const { return m_series.value(memberId); }
@@ -84,6 +91,8 @@ Q_SIGNALS:
     void polled();
     /// A member answered its status; `sample` was appended to its series.
     void sampled(quint64 memberId, const accel::HaMonitor::Sample &sample);
+    /// Outcome of forceElection(); `message` is English detail (the revoked lease, or the error).
+    void electionForced(bool ok, const QString &message);
     /// The agreed coordinator leader changed (empty url: none).
     void leaderChanged(const QUrl &url, qint64 epoch);
 

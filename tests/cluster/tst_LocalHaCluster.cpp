@@ -265,6 +265,24 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(leaderIndex() >= 0, 10000); // the coordinators lead throughout
     }
 
+    void forceElectionThroughEtcd()
+    {
+        QTRY_VERIFY_WITH_TIMEOUT(leaderIndex() >= 0, 15000);
+        const qint64 epoch = m_monitor->leaderEpoch();
+        QVERIFY(!m_monitor->forceElection(QByteArrayLiteral("no-slash")));
+        QVERIFY(!m_monitor->forceElection(QByteArrayLiteral("/trailing/")));
+        QSignalSpy forced(m_monitor.get(), &HaMonitor::electionForced);
+        QVERIFY(m_monitor->forceElection(QByteArrayLiteral("/nobody-campaigns-here")));
+        QVERIFY(forced.wait(5000));
+        QCOMPARE(forced.first().at(0).toBool(), false);
+        forced.clear();
+        QVERIFY(m_monitor->forceElection(m_cluster->prefix()));
+        QVERIFY(forced.wait(5000));
+        QVERIFY2(forced.first().at(0).toBool(), qPrintable(forced.first().at(1).toString()));
+        // Someone (maybe the same node) leads again, with a newer epoch.
+        QTRY_VERIFY_WITH_TIMEOUT(leaderIndex() >= 0 && m_monitor->leaderEpoch() > epoch, 15000);
+    }
+
     void refusesBadRequests()
     {
         QVERIFY(!m_cluster->signalCoordinator(-1, SIGKILL));

@@ -37,6 +37,7 @@ HaConnectDialog::HaConnectDialog(QWidget *parent)
     , m_etcd(new QLineEdit(this))
     , m_coordinators(new QLineEdit(this))
     , m_token(new QLineEdit(this))
+    , m_prefix(new QLineEdit(QStringLiteral("/accel"), this))
     , m_problem(new QLabel(this))
 {
     setWindowTitle(tr("Connect to a redundant cluster"));
@@ -49,6 +50,7 @@ HaConnectDialog::HaConnectDialog(QWidget *parent)
     form->addRow(tr("etcd endpoints:"), m_etcd);
     form->addRow(tr("Coordinators:"), m_coordinators);
     form->addRow(tr("Token:"), m_token);
+    form->addRow(tr("etcd prefix:"), m_prefix);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     m_ok = buttons->button(QDialogButtonBox::Ok);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
@@ -57,7 +59,7 @@ HaConnectDialog::HaConnectDialog(QWidget *parent)
     layout->addLayout(form);
     layout->addWidget(m_problem);
     layout->addWidget(buttons);
-    for (QLineEdit *edit : {m_etcd, m_coordinators, m_token}) {
+    for (QLineEdit *edit : {m_etcd, m_coordinators, m_token, m_prefix}) {
         connect(edit, &QLineEdit::textChanged, this, &HaConnectDialog::validate);
     }
     validate();
@@ -94,6 +96,16 @@ QByteArray HaConnectDialog::token() const
     return m_token->text().trimmed().toUtf8();
 }
 
+QByteArray HaConnectDialog::prefix() const
+{
+    return m_prefix->text().trimmed().toUtf8();
+}
+
+void HaConnectDialog::setPrefix(const QByteArray &prefix)
+{
+    m_prefix->setText(QString::fromUtf8(prefix));
+}
+
 QString HaConnectDialog::problem() const
 {
     const QStringList etcd = etcdEndpoints();
@@ -113,6 +125,10 @@ QString HaConnectDialog::problem() const
     }
     if (etcd.size() > 16 || coordinators.size() > 16) {
         return tr("At most 16 etcd endpoints and 16 coordinators.");
+    }
+    const QByteArray p = prefix();
+    if (!p.startsWith('/') || p.endsWith('/') || p.size() > 200) {
+        return tr("The etcd prefix must start with '/' and not end with '/' (default /accel).");
     }
     if (!coordinators.isEmpty() && token().isEmpty()) {
         return tr("The coordinators need their token.");

@@ -26,12 +26,16 @@ public:
     QStringList etcdEndpoints() const;
     QList<QUrl> coordinatorUrls() const;
     QByteArray token() const;
+    /// The coordinators' --etcd-prefix (default /accel): where their election key lives.
+    QByteArray prefix() const;
+    void setPrefix(const QByteArray &prefix);
     /// Empty when the input is usable, else why not (translated).
     QString problem() const;
 
     QLineEdit *etcdEdit() const { return m_etcd; }
     QLineEdit *coordinatorsEdit() const { return m_coordinators; }
     QLineEdit *tokenEdit() const { return m_token; }
+    QLineEdit *prefixEdit() const { return m_prefix; }
     QPushButton *okButton() const { return m_ok; }
 
 private:
@@ -40,6 +44,7 @@ private:
     QLineEdit *m_etcd;
     QLineEdit *m_coordinators;
     QLineEdit *m_token;
+    QLineEdit *m_prefix;
     QLabel *m_problem;
     QPushButton *m_ok = nullptr;
 };

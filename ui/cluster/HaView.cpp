@@ -156,6 +156,12 @@ HaView::HaView(const LocalHaCluster::Options &localOptions, QWidget *parent)
     connect(m_local, &LocalHaCluster::progress, this,
             [this](const QString &message) { setStatus(message, false); });
     connect(m_local, &LocalHaCluster::actionFinished, this, &HaView::onLocalFinished);
+    connect(m_monitor, &HaMonitor::electionForced, this, [this](bool ok, const QString &message) {
+        setStatus(ok ? tr("New election forced: %1.").arg(message)
+                     : tr("Forcing an election failed: %1").arg(message),
+                  !ok);
+        m_monitor->pollNow();
+    });
     for (QTableView *table : {m_coordinatorsTable, m_membersTable}) {
         connect(table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
                 &HaView::updateActions);
@@ -269,7 +275,12 @@ void HaView::trigger(Action a)
         started = m_local->restartCoordinator(selectedLocalCoordinator());
         break;
     case Action::TransferLeadership:
-        started = m_local->transferLeadership(m_local->indexOfCoordinator(m_monitor->leaderUrl()));
+        if (watchingLocal()) {
+            started = m_local->transferLeadership(m_local->indexOfCoordinator(m_monitor->leaderUrl()));
+        } else {
+            // Not our processes: force an election through etcd (the leader may win it again).
+            started = m_monitor->forceElection(m_prefix);
+        }
         break;
     case Action::KillMember:
         started = m_local->killMember(selectedLocalMember());
@@ -338,17 +349,20 @@ void HaView::showConnectDialog()
     if (!m_dialog) {
         m_dialog = new HaConnectDialog(this);
         connect(m_dialog, &QDialog::accepted, this, [this] {
-            connectTo(m_dialog->etcdEndpoints(), m_dialog->coordinatorUrls(), m_dialog->token());
+            connectTo(m_dialog->etcdEndpoints(), m_dialog->coordinatorUrls(), m_dialog->token(),
+                      m_dialog->prefix());
         });
     }
     m_dialog->setValues(m_monitor->etcdEndpoints(), m_monitor->coordinatorUrls(), m_monitor->token());
+    m_dialog->setPrefix(m_watchingLocal ? m_local->prefix() : m_prefix);
     m_dialog->open();
 }
 
 void HaView::connectTo(const QStringList &etcdEndpoints, const QList<QUrl> &coordinators,
-                       const QByteArray &token)
+                       const QByteArray &token, const QByteArray &prefix)
 {
     m_watchingLocal = false;
+    m_prefix = prefix;
     clearChart();
     m_monitor->setTargets(etcdEndpoints, coordinators, token);
     m_monitor->start();
@@ -379,8 +393,9 @@ void HaView::updateActions()
     m_actions[Action::KillCoordinator]->setEnabled(local && m_local->isCoordinatorRunning(coordinator));
     m_actions[Action::RestartCoordinator]->setEnabled(
         local && coordinator >= 0 && !m_local->isCoordinatorRunning(coordinator) && !m_local->isBusy());
-    m_actions[Action::TransferLeadership]->setEnabled(local && idle && leader >= 0 &&
-                                                      m_local->isCoordinatorRunning(leader));
+    m_actions[Action::TransferLeadership]->setEnabled(
+        local ? idle && leader >= 0 && m_local->isCoordinatorRunning(leader)
+              : m_monitor->leaderUrl().isValid() && !m_monitor->etcdEndpoints().isEmpty());
     m_actions[Action::KillMember]->setEnabled(local && m_local->isMemberRunning(member));
     m_actions[Action::RestartMember]->setEnabled(local && idle && member >= 0 &&
                                                  !m_local->isMemberRunning(member) &&

@@ -68,8 +68,9 @@ public:
 public Q_SLOTS:
     void showConnectDialog();
     /// Watches an existing setup (stops watching the local one; the local cluster keeps running).
-    void connectTo(const QStringList &etcdEndpoints, const QList<QUrl> &coordinators,
-                   const QByteArray &token);
+    /// `prefix` is the coordinators' --etcd-prefix, used to force an election through etcd.
+    void connectTo(const QStringList &etcdEndpoints, const QList<QUrl> &coordinators, const QByteArray &token,
+                   const QByteArray &prefix = QByteArrayLiteral("/accel"));
 
 Q_SIGNALS:
     /// The operator wants the workers of this cluster in the panel: connect to the leader.
@@ -106,6 +107,7 @@ private:
     QHash<quint64, QLineSeries *> m_indexSeries;
     QHash<quint64, QLineSeries *> m_sizeSeries;
     qint64 m_chartStartMs = -1;
+    QByteArray m_prefix = QByteArrayLiteral("/accel"); ///< election key prefix of a connected setup
     bool m_watchingLocal = false; ///< the monitor watches m_local (not a connected setup)
 };
 

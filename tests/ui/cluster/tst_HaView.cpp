@@ -199,6 +199,9 @@ private Q_SLOTS:
         QTest::newRow("garbage") << "::::"
                                  << ""
                                  << "" << false;
+        QTest::newRow("bad prefix") << "http://127.0.0.1:2379"
+                                    << ""
+                                    << "" << false;
     }
     void connectDialog()
     {
@@ -214,6 +217,10 @@ private Q_SLOTS:
         dialog->etcdEdit()->setText(etcd);
         dialog->coordinatorsEdit()->setText(coordinators);
         dialog->tokenEdit()->setText(token);
+        dialog->prefixEdit()->setText(QString::fromUtf8(QTest::currentDataTag()) ==
+                                              QLatin1String("bad prefix")
+                                          ? QStringLiteral("accel/")
+                                          : QStringLiteral("/accel"));
         QCOMPARE(dialog->okButton()->isEnabled(), ok);
         QCOMPARE(dialog->problem().isEmpty(), ok);
         if (ok) {
@@ -277,6 +284,15 @@ private Q_SLOTS:
         view.connectTo({}, {QUrl(QStringLiteral("http://127.0.0.1:1"))}, kToken);
         QVERIFY(view.action(HaView::Action::WatchLocal)->isEnabled());
         QVERIFY(!view.action(HaView::Action::AddMember)->isEnabled());
+        // The same cluster watched as a remote setup: transfer forces an election through etcd.
+        const qint64 epoch = view.monitor()->leaderEpoch();
+        view.connectTo(view.localCluster()->etcdEndpoints(), view.localCluster()->coordinatorUrls(),
+                       view.localCluster()->token(), view.localCluster()->prefix());
+        QVERIFY(!view.action(HaView::Action::AddMember)->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(view.action(HaView::Action::TransferLeadership)->isEnabled(), 10000);
+        view.action(HaView::Action::TransferLeadership)->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(view.statusText().contains(QLatin1String("New election forced")), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(view.monitor()->leaderEpoch() > epoch, 15000);
         view.action(HaView::Action::WatchLocal)->trigger();
         QVERIFY(!view.action(HaView::Action::WatchLocal)->isEnabled());
         QCOMPARE(view.monitor()->coordinatorUrls(), view.localCluster()->coordinatorUrls());
