@@ -32,3 +32,11 @@ target_sources(accel_core PRIVATE
 target_sources(accel_core PRIVATE cluster/CoordinatorNode.h cluster/CoordinatorNode.cpp
   cluster/CoordinatorReadView.h cluster/CoordinatorReadView.cpp
   cluster/TaskHistoryChecker.h cluster/TaskHistoryChecker.cpp)
+# Console HA view backend (issue 8): polls etcd members and redundant coordinators; runs a local
+# 3 etcd + 3 coordinator cluster for fault drills.
+target_sources(accel_core PRIVATE
+  cluster/HaCoordinatorsModel.h cluster/HaCoordinatorsModel.cpp
+  cluster/HaMembersModel.h cluster/HaMembersModel.cpp
+  cluster/HaMonitor.h cluster/HaMonitor.cpp
+)
+target_sources(accel_core PRIVATE cluster/LocalHaCluster.h cluster/LocalHaCluster.cpp)

@@ -166,7 +166,7 @@ private Q_SLOTS:
     {
         QVERIFY(writeKeys(200));
         QString error;
-        const int fourth = m_etcd->prepareMember(&error);
+        const int fourth = m_etcd->reserveMember(&error);
         QVERIFY2(fourth == 3, qPrintable(error));
         const CliResult add =
             run({QStringLiteral("etcd"), QStringLiteral("member-add"), QStringLiteral("--peer-url"),
@@ -239,7 +239,7 @@ private Q_SLOTS:
             }
         });
         QString error;
-        const int extra = m_etcd->prepareMember(&error);
+        const int extra = m_etcd->reserveMember(&error);
         QVERIFY2(extra >= 0, qPrintable(error));
         QProcess cli;
         cli.start(accelctl(),

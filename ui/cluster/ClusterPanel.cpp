@@ -5,12 +5,14 @@
 #include "cluster/ClusterText.h"
 #include "cluster/ClusterWorkersModel.h"
 #include "cluster/ConnectDialog.h"
+#include "cluster/HaView.h"
 
 #include <QAction>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QSortFilterProxyModel>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTextDocument>
 #include <QToolBar>
@@ -28,6 +30,8 @@ ClusterPanel::ClusterPanel(ClusterConnection *connection, const LocalClusterCont
     , m_table(new QTableView(this))
     , m_header(new QLabel(this))
     , m_status(new QLabel(this))
+    , m_tabs(new QTabWidget(this))
+    , m_haView(new HaView({}, m_tabs))
 {
     m_model->setHeaderLabels({tr("Worker"), tr("State"), tr("CPUs"), tr("Memory"), tr("OS"), tr("Browsers"),
                               tr("Labels"), tr("Tasks"), tr("Heartbeat")});
@@ -98,8 +102,15 @@ ClusterPanel::ClusterPanel(ClusterConnection *connection, const LocalClusterCont
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(bar);
     layout->addWidget(m_header);
-    layout->addWidget(m_table, 1);
+    m_tabs->addTab(m_table, tr("Workers"));
+    m_tabs->addTab(m_haView, tr("Redundancy"));
+    layout->addWidget(m_tabs, 1);
     layout->addWidget(m_status);
+    // "Show workers" in the redundancy view: follow the leading coordinator of that cluster.
+    connect(m_haView, &HaView::showWorkersRequested, this, [this](const QUrl &url, const QByteArray &token) {
+        connectToCoordinator(url, token);
+        m_tabs->setCurrentWidget(m_table);
+    });
 
     connect(m_connection, &ClusterConnection::stateChanged, this, [this] {
         updateHeader();

@@ -8,6 +8,7 @@
 
 class QAction;
 class QLabel;
+class QTabWidget;
 class QTableView;
 
 namespace accel {
@@ -18,6 +19,7 @@ class ClusterWorkersModel;
 namespace accel::ui {
 
 class ConnectDialog;
+class HaView;
 
 /// The Cluster dock: the coordinator the console talks to (URL, connection state, health,
 /// leader epoch, store backend, queue), its workers (state, capabilities, current tasks,
@@ -57,6 +59,9 @@ public:
     QString statusText() const;
     /// The open connect dialog, if any.
     ConnectDialog *connectDialog() const { return m_dialog; }
+    /// The "Redundancy" tab: etcd members, redundant coordinators, local HA cluster drill.
+    HaView *haView() const { return m_haView; }
+    QTabWidget *tabs() const { return m_tabs; }
 
 public Q_SLOTS:
     /// Opens the (non-blocking) connect dialog.
@@ -79,6 +84,8 @@ private:
     QTableView *m_table;
     QLabel *m_header;
     QLabel *m_status;
+    QTabWidget *m_tabs;
+    HaView *m_haView;
     ConnectDialog *m_dialog = nullptr;
     QMap<Action, QAction *> m_actions;
     QHash<quint64, QString> m_pending; ///< request id -> what it does (for the status line)

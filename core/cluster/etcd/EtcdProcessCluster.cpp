@@ -127,55 +127,12 @@ quint64 EtcdProcessCluster::memberId(int index) const
     return m_members.at(index).memberId;
 }
 
-QString EtcdProcessCluster::peerUrl(int index) const
-{
-    return QStringLiteral("http://127.0.0.1:%1").arg(m_members.at(index).peerPort);
-}
-
-int EtcdProcessCluster::prepareMember(QString *error)
-{
-    if (!m_dir || !m_dir->isValid()) {
-        *error = QStringLiteral("the cluster was not started");
-        return -1;
-    }
-    Member m;
-    m.name = QStringLiteral("e%1").arg(m_members.size() + 1);
-    std::vector<std::unique_ptr<QTcpServer>> holders;
-    for (quint16 *port : {&m.clientPort, &m.peerPort}) {
-        auto server = std::make_unique<QTcpServer>();
-        if (!server->listen(QHostAddress::LocalHost, 0)) {
-            *error = QStringLiteral("no free loopback port: ") + server->errorString();
-            return -1;
-        }
-        *port = server->serverPort();
-        holders.push_back(std::move(server));
-    }
-    m.dataDir = m_dir->filePath(m.name + QStringLiteral(".etcd"));
-    m.logFile = m_dir->filePath(m.name + QStringLiteral(".log"));
-    m_members << m;
-    return int(m_members.size()) - 1;
-}
-
-bool EtcdProcessCluster::startJoining(int index, const QString &initialCluster, QString *error, int timeoutMs)
-{
-    if (index < 0 || index >= m_members.size() || initialCluster.isEmpty()) {
-        *error = QStringLiteral("startJoining: no such prepared member or empty --initial-cluster");
-        return false;
-    }
-    m_members[index].joinCluster = initialCluster;
-    if (!launch(index, true, error) || !waitHealthy({index}, timeoutMs, error)) {
-        return false;
-    }
-    refreshMemberIds();
-    return true;
-}
-
 QString EtcdProcessCluster::initialCluster() const
 {
     QStringList parts;
     for (const Member &m : m_members) {
-        if (!m.joinCluster.isEmpty()) {
-            continue; // joined later through member-add: not part of the bootstrap set
+        if (m.retired) {
+            continue;
         }
         parts << QStringLiteral("%1=http://127.0.0.1:%2").arg(m.name).arg(m.peerPort);
     }
@@ -184,47 +141,15 @@ QString EtcdProcessCluster::initialCluster() const
 
 bool EtcdProcessCluster::start(QString *error)
 {
-    if (m_binary.isEmpty()) {
-        *error =
-            QStringLiteral("etcd is not installed (Debian: apt-get install etcd-server; or set ACCEL_ETCD)");
-        return false;
-    }
     for (int tryNo = 0; tryNo < 3; ++tryNo) {
-        killAll();
-        m_dir = std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/accel-etcd-XXXXXX"));
-        if (!m_dir->isValid()) {
-            *error = QStringLiteral("cannot create a temporary directory: ") + m_dir->errorString();
+        if (!launchAll(error)) {
             return false;
-        }
-        // Pick all ports while holding every listener, so no two members get the same one.
-        std::vector<std::unique_ptr<QTcpServer>> holders;
-        m_members.clear();
-        for (int i = 0; i < qMax(1, m_options.members); ++i) {
-            Member m;
-            m.name = QStringLiteral("e%1").arg(i + 1);
-            for (quint16 *port : {&m.clientPort, &m.peerPort}) {
-                auto server = std::make_unique<QTcpServer>();
-                if (!server->listen(QHostAddress::LocalHost, 0)) {
-                    *error = QStringLiteral("no free loopback port: ") + server->errorString();
-                    return false;
-                }
-                *port = server->serverPort();
-                holders.push_back(std::move(server));
-            }
-            m.dataDir = m_dir->filePath(m.name + QStringLiteral(".etcd"));
-            m.logFile = m_dir->filePath(m.name + QStringLiteral(".log"));
-            m_members << m;
-        }
-        holders.clear();
-        bool launched = true;
-        for (int i = 0; i < m_members.size() && launched; ++i) {
-            launched = launch(i, false, error);
         }
         QList<int> all;
         for (int i = 0; i < m_members.size(); ++i) {
             all << i;
         }
-        if (launched && waitHealthy(all, m_options.startTimeoutMs, error)) {
+        if (waitHealthy(all, m_options.startTimeoutMs, error)) {
             refreshMemberIds();
             return true;
         }
@@ -240,6 +165,114 @@ bool EtcdProcessCluster::start(QString *error)
     }
     killAll();
     return false;
+}
+
+bool EtcdProcessCluster::launchAll(QString *error)
+{
+    if (m_binary.isEmpty()) {
+        *error =
+            QStringLiteral("etcd is not installed (Debian: apt-get install etcd-server; or set ACCEL_ETCD)");
+        return false;
+    }
+    killAll();
+    m_dir = std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/accel-etcd-XXXXXX"));
+    if (!m_dir->isValid()) {
+        *error = QStringLiteral("cannot create a temporary directory: ") + m_dir->errorString();
+        return false;
+    }
+    // Pick all ports while holding every listener, so no two members get the same one.
+    std::vector<std::unique_ptr<QTcpServer>> holders;
+    m_members.clear();
+    for (int i = 0; i < qMax(1, m_options.members); ++i) {
+        Member m;
+        m.name = QStringLiteral("e%1").arg(i + 1);
+        for (quint16 *port : {&m.clientPort, &m.peerPort}) {
+            auto server = std::make_unique<QTcpServer>();
+            if (!server->listen(QHostAddress::LocalHost, 0)) {
+                *error = QStringLiteral("no free loopback port: ") + server->errorString();
+                return false;
+            }
+            *port = server->serverPort();
+            holders.push_back(std::move(server));
+        }
+        m.dataDir = m_dir->filePath(m.name + QStringLiteral(".etcd"));
+        m.logFile = m_dir->filePath(m.name + QStringLiteral(".log"));
+        m_members << m;
+    }
+    holders.clear();
+    for (int i = 0; i < m_members.size(); ++i) {
+        if (!launch(i, false, error)) {
+            killAll();
+            return false;
+        }
+    }
+    return true;
+}
+
+bool EtcdProcessCluster::pickPorts(Member *member, QString *error)
+{
+    QTcpServer client;
+    QTcpServer peer;
+    if (!client.listen(QHostAddress::LocalHost, 0) || !peer.listen(QHostAddress::LocalHost, 0)) {
+        *error = QStringLiteral("no free loopback port: ") + client.errorString() + peer.errorString();
+        return false;
+    }
+    member->clientPort = client.serverPort();
+    member->peerPort = peer.serverPort();
+    return true;
+}
+
+bool EtcdProcessCluster::relaunch(int index, QString *error)
+{
+    kill(index);
+    return launch(index, true, error);
+}
+
+int EtcdProcessCluster::reserveMember(QString *error)
+{
+    if (!m_dir || m_binary.isEmpty()) {
+        *error = QStringLiteral("the etcd cluster was not started");
+        return -1;
+    }
+    Member m;
+    m.name = QStringLiteral("e%1").arg(m_members.size() + 1);
+    if (!pickPorts(&m, error)) {
+        return -1;
+    }
+    m.dataDir = m_dir->filePath(m.name + QStringLiteral(".etcd"));
+    m.logFile = m_dir->filePath(m.name + QStringLiteral(".log"));
+    m_members << m;
+    return int(m_members.size()) - 1;
+}
+
+bool EtcdProcessCluster::launchReserved(int index, QString *error)
+{
+    return launch(index, true, error);
+}
+
+bool EtcdProcessCluster::startJoining(int index, const QString &initialCluster, QString *error, int timeoutMs)
+{
+    if (index < 0 || index >= m_members.size() || initialCluster.isEmpty()) {
+        *error = QStringLiteral("startJoining: no such reserved member or empty --initial-cluster");
+        return false;
+    }
+    m_members[index].joinCluster = initialCluster;
+    if (!launchReserved(index, error) || !waitHealthy({index}, timeoutMs, error)) {
+        return false;
+    }
+    refreshMemberIds();
+    return true;
+}
+
+void EtcdProcessCluster::retire(int index)
+{
+    kill(index);
+    m_members[index].retired = true;
+}
+
+QString EtcdProcessCluster::peerUrl(int index) const
+{
+    return QStringLiteral("http://127.0.0.1:%1").arg(m_members.at(index).peerPort);
 }
 
 bool EtcdProcessCluster::launch(int index, bool existing, QString *error)

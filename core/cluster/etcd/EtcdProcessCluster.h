@@ -66,14 +66,29 @@ public:
     bool isHealthy(int index, int timeoutMs = 1000);
     QString logTail(int index, int lines = 20) const;
 
-    /// Membership changes (`accelctl etcd member-add`): reserves free ports and a data dir for one
-    /// more member ("e<N>") without starting it or telling etcd; returns its index, -1 + *error.
-    int prepareMember(QString *error);
+    // Non-blocking variants for GUI owners (LocalHaCluster): they start processes and return at
+    // once; the caller watches /health or /v3/maintenance/status itself.
+
+    /// Picks ports and launches every member without waiting for /health. False + *error when a
+    /// process cannot be started (what was started is killed).
+    bool launchAll(QString *error);
+    /// SIGKILLs member `index` (if running) and starts it again with its data dir and
+    /// `--initial-cluster-state existing`, without waiting.
+    bool relaunch(int index, QString *error);
+    /// Reserves a name, ports and a data dir for one more member (nothing started, no etcd call);
+    /// returns its index. Announce peerUrl(index) with EtcdClient::memberAdd, then launchReserved().
+    int reserveMember(QString *error);
+    /// Starts a reserved member with `--initial-cluster-state existing`, without waiting.
+    bool launchReserved(int index, QString *error);
+    /// The member left the cluster (memberRemove done, or its memberAdd failed): SIGKILLs it and
+    /// leaves it out of --initial-cluster of later launches.
+    void retire(int index);
+    bool isRetired(int index) const { return m_members.at(index).retired; }
     QString name(int index) const { return m_members.at(index).name; }
     QString peerUrl(int index) const;
-    /// Starts a prepared member so it joins the running cluster: `--initial-cluster-state existing`
-    /// with `initialCluster` as member-add printed it (the member must have been added first).
-    /// Waits until it answers /health or `timeoutMs`. restart() of it reuses the same string.
+    /// Starts a reserved member so it joins the running cluster with `initialCluster` exactly as
+    /// `accelctl etcd member-add` printed it (the member must have been added first); waits until
+    /// it answers /health or `timeoutMs`. restart() of it reuses the same string.
     bool startJoining(int index, const QString &initialCluster, QString *error, int timeoutMs = 30000);
 
 private:
@@ -88,7 +103,9 @@ private:
         quint64 memberId = 0;
         bool stopped = false;
         QString joinCluster; ///< --initial-cluster of a member that joined later (empty: the original)
+        bool retired = false;
     };
+    bool pickPorts(Member *member, QString *error);
     bool launch(int index, bool existing, QString *error);
     QString initialCluster() const;
     bool waitHealthy(const QList<int> &indexes, int timeoutMs, QString *error);
