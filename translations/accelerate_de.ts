@@ -562,6 +562,14 @@
         <source>not ok</source>
         <translation>nicht ok</translation>
     </message>
+    <message>
+        <source>Workers</source>
+        <translation>Worker</translation>
+    </message>
+    <message>
+        <source>Redundancy</source>
+        <translation>Redundanz</translation>
+    </message>
 </context>
 <context>
     <name>accel::ui::ConnectDialog</name>
@@ -673,6 +681,389 @@
     <message>
         <source>Discard this host&apos;s page and renderer and load it again</source>
         <translation>Seite und Renderer dieses Hosts verwerfen und neu laden</translation>
+    </message>
+</context>
+<context>
+    <name>accel::ui::HaConnectDialog</name>
+    <message>
+        <source>Connect to a redundant cluster</source>
+        <translation>Mit einem redundanten Cluster verbinden</translation>
+    </message>
+    <message>
+        <source>http://10.0.0.1:2379, http://10.0.0.2:2379, ...</source>
+        <translation>http://10.0.0.1:2379, http://10.0.0.2:2379, ...</translation>
+    </message>
+    <message>
+        <source>http://10.0.0.1:7420, http://10.0.0.2:7420, ...</source>
+        <translation>http://10.0.0.1:7420, http://10.0.0.2:7420, ...</translation>
+    </message>
+    <message>
+        <source>contents of the coordinators&apos; token file</source>
+        <translation>Inhalt der Token-Datei der Koordinatoren</translation>
+    </message>
+    <message>
+        <source>etcd endpoints:</source>
+        <translation>etcd-Endpunkte:</translation>
+    </message>
+    <message>
+        <source>Coordinators:</source>
+        <translation>Koordinatoren:</translation>
+    </message>
+    <message>
+        <source>Token:</source>
+        <translation>Token:</translation>
+    </message>
+    <message>
+        <source>etcd prefix:</source>
+        <translation>etcd-Präfix:</translation>
+    </message>
+    <message>
+        <source>Enter the etcd endpoints, the coordinator URLs, or both.</source>
+        <translation>Geben Sie die etcd-Endpunkte, die Koordinator-URLs oder beides ein.</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not an etcd endpoint of the form http://host:port.</source>
+        <translation>„%1“ ist kein etcd-Endpunkt der Form http://host:port.</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a coordinator URL of the form http://host:port.</source>
+        <translation>„%1“ ist keine Koordinator-URL der Form http://host:port.</translation>
+    </message>
+    <message>
+        <source>At most 16 etcd endpoints and 16 coordinators.</source>
+        <translation>Höchstens 16 etcd-Endpunkte und 16 Koordinatoren.</translation>
+    </message>
+    <message>
+        <source>The etcd prefix must start with &apos;/&apos; and not end with &apos;/&apos; (default /accel).</source>
+        <translation>Das etcd-Präfix muss mit „/“ beginnen und darf nicht auf „/“ enden (Standard /accel).</translation>
+    </message>
+    <message>
+        <source>The coordinators need their token.</source>
+        <translation>Die Koordinatoren brauchen ihr Token.</translation>
+    </message>
+</context>
+<context>
+    <name>accel::ui::HaItemDelegate</name>
+    <message>
+        <source>leader</source>
+        <translation>Leader</translation>
+    </message>
+    <message>
+        <source>follower</source>
+        <translation>Follower</translation>
+    </message>
+    <message>
+        <source>candidate</source>
+        <translation>Kandidat</translation>
+    </message>
+    <message>
+        <source>stopping</source>
+        <translation>wird beendet</translation>
+    </message>
+    <message>
+        <source>down</source>
+        <translation>ausgefallen</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>%1 s ago</source>
+        <translation>vor %1 s</translation>
+    </message>
+    <message>
+        <source>up</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>down: %1</source>
+        <translation>ausgefallen: %1</translation>
+    </message>
+</context>
+<context>
+    <name>accel::ui::HaView</name>
+    <message>
+        <source>Coordinator</source>
+        <translation>Koordinator</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rolle</translation>
+    </message>
+    <message>
+        <source>Epoch</source>
+        <translation>Epoche</translation>
+    </message>
+    <message>
+        <source>Health</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Zuletzt gesehen</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>Mitglied</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Client URL</source>
+        <translation>Client-URL</translation>
+    </message>
+    <message>
+        <source>Leader</source>
+        <translation>Leader</translation>
+    </message>
+    <message>
+        <source>Term</source>
+        <translation>Term</translation>
+    </message>
+    <message>
+        <source>Index</source>
+        <translation>Index</translation>
+    </message>
+    <message>
+        <source>Applied</source>
+        <translation>Angewendet</translation>
+    </message>
+    <message>
+        <source>DB size</source>
+        <translation>DB-Größe</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Start local HA</source>
+        <translation>Lokales HA starten</translation>
+    </message>
+    <message>
+        <source>Start 3 etcd members and 3 coordinators on this machine (loopback, temporary data)</source>
+        <translation>3 etcd-Mitglieder und 3 Koordinatoren auf diesem Rechner starten (Loopback, temporäre Daten)</translation>
+    </message>
+    <message>
+        <source>Stop local HA</source>
+        <translation>Lokales HA beenden</translation>
+    </message>
+    <message>
+        <source>Kill the local etcd members and coordinators</source>
+        <translation>Die lokalen etcd-Mitglieder und Koordinatoren beenden</translation>
+    </message>
+    <message>
+        <source>Connect...</source>
+        <translation>Verbinden...</translation>
+    </message>
+    <message>
+        <source>Watch an existing redundant setup (etcd endpoints, coordinators)</source>
+        <translation>Einen bestehenden redundanten Aufbau beobachten (etcd-Endpunkte, Koordinatoren)</translation>
+    </message>
+    <message>
+        <source>Watch local</source>
+        <translation>Lokal beobachten</translation>
+    </message>
+    <message>
+        <source>Watch the local HA cluster again</source>
+        <translation>Den lokalen HA-Cluster wieder beobachten</translation>
+    </message>
+    <message>
+        <source>Kill coordinator</source>
+        <translation>Koordinator abschießen</translation>
+    </message>
+    <message>
+        <source>SIGKILL the selected local coordinator (fault drill)</source>
+        <translation>Den gewählten lokalen Koordinator mit SIGKILL beenden (Fehlerübung)</translation>
+    </message>
+    <message>
+        <source>Restart coordinator</source>
+        <translation>Koordinator neu starten</translation>
+    </message>
+    <message>
+        <source>Start the selected local coordinator again</source>
+        <translation>Den gewählten lokalen Koordinator wieder starten</translation>
+    </message>
+    <message>
+        <source>Transfer leadership</source>
+        <translation>Führung übergeben</translation>
+    </message>
+    <message>
+        <source>The leading coordinator resigns (SIGTERM: deletes its election key) and rejoins as follower</source>
+        <translation>Der führende Koordinator tritt zurück (SIGTERM: löscht seinen Wahlschlüssel) und kehrt als Follower zurück</translation>
+    </message>
+    <message>
+        <source>Kill member</source>
+        <translation>Mitglied abschießen</translation>
+    </message>
+    <message>
+        <source>SIGKILL the selected local etcd member (fault drill)</source>
+        <translation>Das gewählte lokale etcd-Mitglied mit SIGKILL beenden (Fehlerübung)</translation>
+    </message>
+    <message>
+        <source>Restart member</source>
+        <translation>Mitglied neu starten</translation>
+    </message>
+    <message>
+        <source>Restart the selected local etcd member with its data</source>
+        <translation>Das gewählte lokale etcd-Mitglied mit seinen Daten neu starten</translation>
+    </message>
+    <message>
+        <source>Add member</source>
+        <translation>Mitglied hinzufügen</translation>
+    </message>
+    <message>
+        <source>Add an etcd member (member add, then start it)</source>
+        <translation>Ein etcd-Mitglied hinzufügen (member add, dann starten)</translation>
+    </message>
+    <message>
+        <source>Remove member</source>
+        <translation>Mitglied entfernen</translation>
+    </message>
+    <message>
+        <source>Remove the selected etcd member from the cluster</source>
+        <translation>Das gewählte etcd-Mitglied aus dem Cluster entfernen</translation>
+    </message>
+    <message>
+        <source>Show workers</source>
+        <translation>Worker anzeigen</translation>
+    </message>
+    <message>
+        <source>Show the leading coordinator&apos;s workers in the panel</source>
+        <translation>Die Worker des führenden Koordinators im Panel anzeigen</translation>
+    </message>
+    <message>
+        <source>etcd raft index and database size per member</source>
+        <translation>etcd-Raft-Index und Datenbankgröße je Mitglied</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>Sekunden</translation>
+    </message>
+    <message>
+        <source>raft index</source>
+        <translation>Raft-Index</translation>
+    </message>
+    <message>
+        <source>DB size (MiB)</source>
+        <translation>DB-Größe (MiB)</translation>
+    </message>
+    <message>
+        <source>New election forced: %1.</source>
+        <translation>Neuwahl erzwungen: %1.</translation>
+    </message>
+    <message>
+        <source>Forcing an election failed: %1</source>
+        <translation>Erzwingen einer Wahl fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Starting a local HA cluster (3 etcd members, 3 coordinators)...</source>
+        <translation>Lokaler HA-Cluster wird gestartet (3 etcd-Mitglieder, 3 Koordinatoren)...</translation>
+    </message>
+    <message>
+        <source>Local HA cluster stopped.</source>
+        <translation>Lokaler HA-Cluster beendet.</translation>
+    </message>
+    <message>
+        <source>Coordinator killed (SIGKILL). Watch another take over.</source>
+        <translation>Koordinator beendet (SIGKILL). Beobachten Sie, wie ein anderer übernimmt.</translation>
+    </message>
+    <message>
+        <source>etcd member killed (SIGKILL).</source>
+        <translation>etcd-Mitglied beendet (SIGKILL).</translation>
+    </message>
+    <message>
+        <source>That is not possible right now (select a row of the local cluster, or wait for the running action).</source>
+        <translation>Das ist gerade nicht möglich (wählen Sie eine Zeile des lokalen Clusters oder warten Sie auf die laufende Aktion).</translation>
+    </message>
+    <message>
+        <source>Start local HA cluster</source>
+        <translation>Lokalen HA-Cluster starten</translation>
+    </message>
+    <message>
+        <source>Restart etcd member</source>
+        <translation>etcd-Mitglied neu starten</translation>
+    </message>
+    <message>
+        <source>Add etcd member</source>
+        <translation>etcd-Mitglied hinzufügen</translation>
+    </message>
+    <message>
+        <source>Remove etcd member</source>
+        <translation>etcd-Mitglied entfernen</translation>
+    </message>
+    <message>
+        <source>%1: done (%2).</source>
+        <translation>%1: erledigt (%2).</translation>
+    </message>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation>%1 fehlgeschlagen: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Watching %n coordinator(s)</source>
+        <translation>
+            <numerusform>Beobachte %n Koordinator</numerusform>
+            <numerusform>Beobachte %n Koordinatoren</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source> and %n etcd endpoint(s).</source>
+        <translation>
+            <numerusform> und %n etcd-Endpunkt.</numerusform>
+            <numerusform> und %n etcd-Endpunkte.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Local HA cluster: starting.</source>
+        <translation>Lokaler HA-Cluster: startet.</translation>
+    </message>
+    <message>
+        <source>Local HA cluster: running.</source>
+        <translation>Lokaler HA-Cluster: läuft.</translation>
+    </message>
+    <message>
+        <source>Local HA cluster: failed to start.</source>
+        <translation>Lokaler HA-Cluster: Start fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <source>Not watching a redundant setup: start a local one or connect.</source>
+        <translation>Kein redundanter Aufbau wird beobachtet: starten Sie einen lokalen oder verbinden Sie sich.</translation>
+    </message>
+    <message>
+        <source>Leader: %1 (epoch %2).</source>
+        <translation>Leader: %1 (Epoche %2).</translation>
+    </message>
+    <message>
+        <source>No coordinator leads right now.</source>
+        <translation>Gerade führt kein Koordinator.</translation>
+    </message>
+    <message>
+        <source>etcd raft leader: %1.</source>
+        <translation>etcd-Raft-Leader: %1.</translation>
+    </message>
+    <message>
+        <source>etcd has no raft leader (quorum lost or election in progress).</source>
+        <translation>etcd hat keinen Raft-Leader (Quorum verloren oder Wahl läuft).</translation>
+    </message>
+    <message>
+        <source>etcd: %1</source>
+        <translation>etcd: %1</translation>
+    </message>
+    <message>
+        <source>%1 index</source>
+        <translation>%1 Index</translation>
+    </message>
+    <message>
+        <source>%1 DB</source>
+        <translation>%1 DB</translation>
     </message>
 </context>
 <context>

@@ -562,6 +562,14 @@
         <source>not ok</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Workers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redundancy</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>accel::ui::ConnectDialog</name>
@@ -672,6 +680,389 @@
     </message>
     <message>
         <source>Discard this host&apos;s page and renderer and load it again</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>accel::ui::HaConnectDialog</name>
+    <message>
+        <source>Connect to a redundant cluster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>http://10.0.0.1:2379, http://10.0.0.2:2379, ...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>http://10.0.0.1:7420, http://10.0.0.2:7420, ...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>contents of the coordinators&apos; token file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>etcd endpoints:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Coordinators:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Token:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>etcd prefix:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter the etcd endpoints, the coordinator URLs, or both.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not an etcd endpoint of the form http://host:port.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a coordinator URL of the form http://host:port.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>At most 16 etcd endpoints and 16 coordinators.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The etcd prefix must start with &apos;/&apos; and not end with &apos;/&apos; (default /accel).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The coordinators need their token.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>accel::ui::HaItemDelegate</name>
+    <message>
+        <source>leader</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>follower</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>candidate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stopping</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>down</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 s ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>down: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>accel::ui::HaView</name>
+    <message>
+        <source>Coordinator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Epoch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Health</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Client URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leader</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Index</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Applied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DB size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start local HA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start 3 etcd members and 3 coordinators on this machine (loopback, temporary data)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop local HA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kill the local etcd members and coordinators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connect...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Watch an existing redundant setup (etcd endpoints, coordinators)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Watch local</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Watch the local HA cluster again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kill coordinator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SIGKILL the selected local coordinator (fault drill)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restart coordinator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start the selected local coordinator again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transfer leadership</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The leading coordinator resigns (SIGTERM: deletes its election key) and rejoins as follower</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kill member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SIGKILL the selected local etcd member (fault drill)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restart member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restart the selected local etcd member with its data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add an etcd member (member add, then start it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the selected etcd member from the cluster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show workers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the leading coordinator&apos;s workers in the panel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>etcd raft index and database size per member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>raft index</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DB size (MiB)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New election forced: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Forcing an election failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting a local HA cluster (3 etcd members, 3 coordinators)...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Local HA cluster stopped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Coordinator killed (SIGKILL). Watch another take over.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>etcd member killed (SIGKILL).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That is not possible right now (select a row of the local cluster, or wait for the running action).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start local HA cluster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restart etcd member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add etcd member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove etcd member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: done (%2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Watching %n coordinator(s)</source>
+        <translation>
+            <numerusform>Watching %n coordinator</numerusform>
+            <numerusform>Watching %n coordinators</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source> and %n etcd endpoint(s).</source>
+        <translation>
+            <numerusform> and %n etcd endpoint.</numerusform>
+            <numerusform> and %n etcd endpoints.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Local HA cluster: starting.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Local HA cluster: running.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Local HA cluster: failed to start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not watching a redundant setup: start a local one or connect.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leader: %1 (epoch %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No coordinator leads right now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>etcd raft leader: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>etcd has no raft leader (quorum lost or election in progress).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>etcd: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 index</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 DB</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -474,7 +474,7 @@ QString PipelineExecutor::pickHost(int index) const
         listed.insert(h.id);
     }
     for (const ShardStage &planned : std::as_const(plan.stages)) { // gone hosts are candidates too,
-        if (!listed.contains(planned.hostId)) {                     // just not usable ones
+        if (!listed.contains(planned.hostId)) {                    // just not usable ones
             ShardHost gone;
             gone.id = planned.hostId;
             gone.usable = false;
