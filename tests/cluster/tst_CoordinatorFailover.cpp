@@ -9,6 +9,7 @@
 
 #include "cluster/AccessToken.h"
 #include "cluster/ClusterClient.h"
+#include "cluster/etcd/EtcdBlockingClient.h"
 #include "cluster/etcd/EtcdProcessCluster.h"
 #include "cluster/etcd/EtcdStore.h"
 #include "common/Clock.h"
@@ -16,6 +17,7 @@
 #include <QDateTime>
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QScopeGuard>
 #include <QSet>
@@ -431,6 +433,47 @@ private Q_SLOTS:
         QFile log(path(QStringLiteral("c%1.log").arg(paused)));
         QVERIFY(log.open(QIODevice::ReadOnly));
         QVERIFY2(log.readAll().contains("stops coordinating"), "the resumed leader did not step down");
+    }
+
+    // The etcd raft leader dies mid-suite: etcd elects another, the coordinators keep assigning
+    // (their client fails over between endpoints), nothing is lost or run twice; the killed member
+    // restarts with its data and catches up on its own (its applied index reaches the others').
+    void etcdRaftLeaderLossIsRiddenOutAndTheMemberCatchesUp()
+    {
+        accel::EtcdProcessCluster *etcd = m_cluster->etcd();
+        const int raftLeader = etcd->leaderIndex(5000);
+        QVERIFY(raftLeader >= 0);
+        const int before = storedResults();
+        const QString suite = submit(40, QStringLiteral("failover-raft-leader"));
+        QVERIFY(!suite.isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(suiteDone(suite) >= 10, 30000);
+        const int doneAtKill = suiteDone(suite);
+        etcd->kill(raftLeader);
+        int next = -1;
+        QTRY_VERIFY_WITH_TIMEOUT((next = etcd->leaderIndex(1000)) >= 0 && next != raftLeader, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(suiteDone(suite) > doneAtKill, 30000); // work goes on meanwhile
+        QString error;
+        QVERIFY2(etcd->restart(raftLeader, &error), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(suiteFinished(suite), 60000);
+        const QString problems = verifySuite(suite, 40);
+        QVERIFY2(problems.isEmpty(), qPrintable(problems));
+        QCOMPARE(storedResults(), before + 40);
+        auto applied = [&](int member) -> qint64 {
+            accel::EtcdBlockingClient client({etcd->clientUrl(member)});
+            const auto r =
+                client.post(QStringLiteral("/v3/maintenance/status"), QByteArrayLiteral("{}"), true);
+            if (!r.ok()) {
+                return -1;
+            }
+            return QJsonDocument::fromJson(r.value())
+                .object()
+                .value(QStringLiteral("raftAppliedIndex"))
+                .toString()
+                .toLongLong();
+        };
+        const qint64 target = applied(next);
+        QVERIFY(target > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(applied(raftLeader) >= target, 20000);
     }
 
     void quorumLossStopsAssigningUntilEtcdRecovers()
