@@ -257,8 +257,13 @@ int benchPipeline(const QStringList &args)
     int requests = 24;
     int seq = 64;
     HostKind kind = HostKind::Embedded;
-    for (qsizetype i = 0; i + 1 < args.size(); i += 2) {
+    for (qsizetype i = 0; i < args.size(); i += 2) {
         const QString &a = args.at(i);
+        if (i + 1 >= args.size()) { // a flag without its value, or --help
+            err << "usage: accelctl bench pipeline [--hosts 1..4] [--kind embedded|chromium|firefox] "
+                   "[--requests N] [--seq TOKENS]\n";
+            return 2;
+        }
         if (a == QLatin1String("--hosts")) {
             hostCount = args.at(i + 1).toInt();
         } else if (a == QLatin1String("--requests")) {
@@ -277,6 +282,12 @@ int benchPipeline(const QStringList &args)
                    "[--requests N] [--seq TOKENS]\n";
             return 2;
         }
+    }
+    if (hostCount < 1 || hostCount > 8 || requests < 1 || requests > 100000 || seq < 1 || seq > 256) {
+        err << "bench pipeline: --hosts must be 1..8, --requests 1..100000 and --seq 1..256 (the demo "
+               "model's "
+               "positions)\n";
+        return 2;
     }
     auto weights = std::make_shared<ModelWeights>();
     auto reader = std::make_shared<SafetensorsReader>();
