@@ -1,5 +1,7 @@
 #include "model/DemoModel.h"
 
+#include "model/ModelWeights.h"
+#include "model/SafetensorsReader.h"
 #include "model/SafetensorsWriter.h"
 
 #include <QDir>
@@ -158,6 +160,13 @@ bool DemoModel::write(const QString &dir, const ModelConfig &config, const Optio
                     QStringLiteral("cannot write %1: %2").arg(weights.fileName(), weights.errorString()));
     }
     return true;
+}
+
+bool DemoModel::load(ModelWeights *weights, ModelError *error)
+{
+    auto reader = std::make_shared<SafetensorsReader>();
+    return reader->openBytes(safetensorsBytes(config(), Options()), error) &&
+           weights->adopt(config(), reader, error);
 }
 
 } // namespace accel

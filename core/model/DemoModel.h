@@ -11,6 +11,8 @@
 
 namespace accel {
 
+class ModelWeights;
+
 /// The bundled demo model: a small GPT-2-shaped transformer with RANDOM weights from a fixed seed
 /// (not a trained model: its outputs are meaningless text; the UI labels it so). It exists so the
 /// console and the tests run with no download. The same generator writes any GPT-2 or BERT config
@@ -42,6 +44,11 @@ public:
 
     /// The safetensors bytes alone.
     static QByteArray safetensorsBytes(const ModelConfig &config, const Options &options);
+
+    /// The demo model (config() with default Options) in memory, adopted by `weights` exactly as
+    /// if read from the files write() makes. False + *error only if the generator and the reader
+    /// disagree (a bug).
+    static bool load(ModelWeights *weights, ModelError *error);
 };
 
 } // namespace accel

@@ -8,7 +8,6 @@
 #include "model/ModelWeights.h"
 #include "model/ReferenceOps.h"
 #include "model/ReferenceRunner.h"
-#include "model/SafetensorsReader.h"
 
 #include <QEventLoop>
 #include <QJsonArray>
@@ -74,10 +73,8 @@ bool KernelBenchmark::run(const Options &options, Report *report,
     report->sizes = options.sizes;
     report->rows.clear();
     report->ratios.clear();
-    auto reader = std::make_shared<SafetensorsReader>();
     ModelWeights weights;
-    if (!reader->openBytes(DemoModel::safetensorsBytes(DemoModel::config(), DemoModel::Options()), error) ||
-        !weights.adopt(DemoModel::config(), reader, error)) {
+    if (!DemoModel::load(&weights, error)) {
         return false;
     }
     const int cores = std::max(1u, std::thread::hardware_concurrency());

@@ -6,7 +6,6 @@
 #include "model/HostModelClient.h"
 #include "model/ModelRunFailure.h"
 #include "model/ModelWeights.h"
-#include "model/SafetensorsReader.h"
 #include "pool/ResourcePool.h"
 
 #include <QFileInfo>
@@ -57,10 +56,7 @@ std::shared_ptr<ModelRunController::Loaded> ModelRunController::loadModel(const 
     auto weights = std::make_shared<ModelWeights>();
     ModelError error;
     if (demo) {
-        const ModelConfig config = DemoModel::config();
-        auto reader = std::make_shared<SafetensorsReader>();
-        if (!reader->openBytes(DemoModel::safetensorsBytes(config, {}), &error) ||
-            !weights->adopt(config, reader, &error)) {
+        if (!DemoModel::load(weights.get(), &error)) {
             loaded->error = error.message;
             return loaded;
         }

@@ -17,7 +17,6 @@
 #include "model/HostModelClient.h"
 #include "model/ModelPanel.h"
 #include "model/ModelWeights.h"
-#include "model/SafetensorsReader.h"
 #include "pool/PoolConfig.h"
 #include "pool/PoolPanels.h"
 #include "pool/ProfileSelectionPolicy.h"
@@ -119,11 +118,9 @@ void ConsoleRuntime::startPool(MainWindow *window)
 void ConsoleRuntime::startShards(MainWindow *window)
 {
     // The bundled demo model (random weights) until the operator loads another one.
-    auto reader = std::make_shared<SafetensorsReader>();
     auto weights = std::make_shared<ModelWeights>();
     ModelError error;
-    if (!reader->openBytes(DemoModel::safetensorsBytes(DemoModel::config(), {}), &error) ||
-        !weights->adopt(DemoModel::config(), reader, &error)) {
+    if (!DemoModel::load(weights.get(), &error)) {
         fail(window, tr("Demo model unavailable: %1").arg(error.message));
         return;
     }

@@ -14,7 +14,6 @@
 #include "model/HostModelClient.h"
 #include "model/ModelWeights.h"
 #include "model/ReferenceRunner.h"
-#include "model/SafetensorsReader.h"
 #include "pool/HostInstance.h"
 #include "pool/StandaloneHosts.h"
 #include "sharding/PipelineExecutor.h"
@@ -283,17 +282,9 @@ int benchPipeline(const QStringList &args)
             return 2;
         }
     }
-    if (hostCount < 1 || hostCount > 8 || requests < 1 || requests > 100000 || seq < 1 || seq > 256) {
-        err << "bench pipeline: --hosts must be 1..8, --requests 1..100000 and --seq 1..256 (the demo "
-               "model's "
-               "positions)\n";
-        return 2;
-    }
     auto weights = std::make_shared<ModelWeights>();
-    auto reader = std::make_shared<SafetensorsReader>();
     ModelError error;
-    if (!reader->openBytes(DemoModel::safetensorsBytes(DemoModel::config(), {}), &error) ||
-        !weights->adopt(DemoModel::config(), reader, &error)) {
+    if (!DemoModel::load(weights.get(), &error)) {
         err << "bench pipeline: " << error.message << '\n';
         return 1;
     }

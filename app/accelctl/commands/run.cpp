@@ -10,7 +10,6 @@
 #include "model/ModelWeights.h"
 #include "model/ReferenceCheck.h"
 #include "model/ReferenceRunner.h"
-#include "model/SafetensorsReader.h"
 #include "pool/StandaloneHosts.h"
 
 #include <QCoreApplication>
@@ -232,10 +231,7 @@ bool loadModel(const QString &modelDir, accel::ModelWeights *weights, QTextStrea
 {
     accel::ModelError error;
     if (modelDir == QLatin1String("demo")) {
-        auto reader = std::make_shared<accel::SafetensorsReader>();
-        const accel::ModelConfig config = accel::DemoModel::config();
-        if (!reader->openBytes(accel::DemoModel::safetensorsBytes(config, {}), &error) ||
-            !weights->adopt(config, reader, &error)) {
+        if (!accel::DemoModel::load(weights, &error)) {
             err << command << ": " << error.message << '\n';
             return false;
         }

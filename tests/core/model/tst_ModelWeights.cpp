@@ -61,6 +61,17 @@ private Q_SLOTS:
         std::vector<float> wte;
         QVERIFY(weights.tensor(QStringLiteral("wte"), &wte, &error));
         QCOMPARE(wte.size(), std::size_t(1024 * 256));
+        // In memory (DemoModel::load) it is the same model as the files.
+        ModelWeights inMemory;
+        QVERIFY2(DemoModel::load(&inMemory, &error), qPrintable(error.message));
+        std::vector<float> wteInMemory;
+        std::vector<float> fcFromFiles;
+        std::vector<float> fcInMemory;
+        QVERIFY(inMemory.tensor(QStringLiteral("wte"), &wteInMemory, &error));
+        QVERIFY(weights.tensor(QStringLiteral("h.3.fc.w"), &fcFromFiles, &error));
+        QVERIFY(inMemory.tensor(QStringLiteral("h.3.fc.w"), &fcInMemory, &error));
+        QVERIFY(wteInMemory == wte);
+        QVERIFY(!fcInMemory.empty() && fcInMemory == fcFromFiles);
         // A different seed gives different weights.
         DemoModel::Options other;
         other.seed = 1;

@@ -10,7 +10,6 @@
 #include "model/ModelWeights.h"
 #include "model/ReferenceCheck.h"
 #include "model/ReferenceRunner.h"
-#include "model/SafetensorsReader.h"
 #include "pool/HostInstance.h"
 #include "pool/StandaloneHosts.h"
 
@@ -44,12 +43,9 @@ class tst_HostCompute : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        auto reader = std::make_shared<SafetensorsReader>();
         ModelError error;
         auto weights = std::make_shared<ModelWeights>();
-        QVERIFY2(reader->openBytes(DemoModel::safetensorsBytes(DemoModel::config(), {}), &error) &&
-                     weights->adopt(DemoModel::config(), reader, &error),
-                 qPrintable(error.message));
+        QVERIFY2(DemoModel::load(weights.get(), &error), qPrintable(error.message));
         m_weights = weights;
     }
 

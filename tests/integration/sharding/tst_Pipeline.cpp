@@ -13,7 +13,6 @@
 #include "model/ModelWeights.h"
 #include "model/ReferenceCheck.h"
 #include "model/ReferenceRunner.h"
-#include "model/SafetensorsReader.h"
 #include "pool/HostInstance.h"
 #include "pool/StandaloneHosts.h"
 #include "sharding/PipelineExecutor.h"
@@ -84,12 +83,9 @@ class tst_Pipeline : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        auto reader = std::make_shared<SafetensorsReader>();
         ModelError error;
         auto weights = std::make_shared<ModelWeights>();
-        QVERIFY2(reader->openBytes(DemoModel::safetensorsBytes(DemoModel::config(), {}), &error) &&
-                     weights->adopt(DemoModel::config(), reader, &error),
-                 qPrintable(error.message));
+        QVERIFY2(DemoModel::load(weights.get(), &error), qPrintable(error.message));
         m_weights = weights;
         // Inputs of different lengths and their single-host native answers (all 4 layers).
         ReferenceRunner reference(*m_weights);
