@@ -152,6 +152,12 @@ std::optional<Error> validateFields(MessageType type, const QJsonObject &o)
             (e = requireInteger(o, "maxFrameBytes", 1, kMaxSafeInt))) {
             return e;
         }
+        if (o.contains(QLatin1String("dataKey")) &&
+            (!o.value(QLatin1String("dataKey")).isString() ||
+             o.value(QLatin1String("dataKey")).toString().size() > 128)) {
+            return fail(ErrorCode::WrongType,
+                        QStringLiteral("field 'dataKey' must be a string of at most 128 characters"));
+        }
         return std::nullopt;
     case MessageType::Heartbeat:
         return requireInteger(o, "seq", 0, kMaxSafeInt);

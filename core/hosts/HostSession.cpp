@@ -2,9 +2,12 @@
 
 #include "common/Clock.h"
 #include "common/LogCategories.h"
+#include "hosts/HostDataChannel.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
+#include <QRandomGenerator>
+#include <QTimer>
 #include <QUuid>
 #include <QWebSocket>
 
@@ -12,12 +15,38 @@ namespace accel {
 
 using namespace hostproto;
 
+namespace {
+
+constexpr int kDataLossGraceMs = 250;
+
+QString randomKey()
+{
+    quint32 words[4];
+    QRandomGenerator::system()->fillRange(words);
+    return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(words), sizeof words).toHex());
+}
+
+bool sameKey(const QString &a, const QString &b)
+{
+    // Constant time in the key length: do not leak the matching prefix through timing.
+    const QByteArray x = a.toUtf8();
+    const QByteArray y = b.toUtf8();
+    int diff = x.size() ^ y.size();
+    for (int i = 0; i < y.size(); ++i) {
+        diff |= (i < x.size() ? x.at(i) : 0) ^ y.at(i);
+    }
+    return diff == 0;
+}
+
+} // namespace
+
 HostSession::HostSession(QWebSocket *socket, QString hostId, HostKind kind, const Clock *clock, Config config,
                          QObject *parent)
     : QObject(parent)
     , m_socket(socket)
     , m_hostId(std::move(hostId))
     , m_sessionId(QUuid::createUuid().toString(QUuid::WithoutBraces))
+    , m_dataKey(randomKey())
     , m_kind(kind)
     , m_clock(clock ? clock : Clock::system())
     , m_config(config)
@@ -114,10 +143,15 @@ quint64 HostSession::sendRun(const QString &model, int firstLayer, int lastLayer
     if (timing) {
         run.insert(QStringLiteral("timing"), true);
     }
-    sendText(encodeControl(MessageType::Run, run));
+    const QByteArray json = encodeControl(MessageType::Run, run);
     const QByteArray &bytes = std::get<QByteArray>(encoded);
-    m_bytesSent += bytes.size();
-    m_socket->sendBinaryMessage(bytes);
+    m_bytesSent += json.size() + bytes.size();
+    if (m_data && m_data->isOpen()) {
+        m_data->sendRun(frame.requestId, json, bytes);
+    } else {
+        m_socket->sendTextMessage(QString::fromUtf8(json));
+        m_socket->sendBinaryMessage(bytes);
+    }
     return frame.requestId;
 }
 
@@ -182,7 +216,13 @@ bool HostSession::cancel(quint64 requestId)
     if (m_state != State::Ready || requestId == 0 || requestId >= m_nextRequestId) {
         return false;
     }
-    sendText(encodeControl(MessageType::Cancel, {{QStringLiteral("id"), double(requestId)}}));
+    // The run may be on either connection; the one that does not hold it ignores the cancel.
+    const QByteArray json = encodeControl(MessageType::Cancel, {{QStringLiteral("id"), double(requestId)}});
+    sendText(json);
+    if (m_data && m_data->isOpen()) {
+        m_bytesSent += json.size();
+        m_data->sendText(json);
+    }
     return true;
 }
 
@@ -194,6 +234,9 @@ void HostSession::close(CloseReason reason, const QString &detail)
     m_state = State::Closed;
     qCInfo(lcHosts).noquote() << "host" << m_hostId << hostKindName(m_kind)
                               << "closed:" << closeReasonName(reason) << detail;
+    if (m_data) {
+        m_data->close(closeReasonName(reason));
+    }
     if (m_socket->state() == QAbstractSocket::ConnectedState) {
         int code = QWebSocketProtocol::CloseCodeNormal;
         switch (reason) {
@@ -302,7 +345,8 @@ void HostSession::handleControl(const ControlMessage &message)
         sendText(encodeControl(MessageType::Welcome,
                                {{QStringLiteral("sessionId"), m_sessionId},
                                 {QStringLiteral("heartbeatIntervalMs"), m_config.heartbeatIntervalMs},
-                                {QStringLiteral("maxFrameBytes"), double(m_config.limits.maxFrameBytes)}}));
+                                {QStringLiteral("maxFrameBytes"), double(m_config.limits.maxFrameBytes)},
+                                {QStringLiteral("dataKey"), m_dataKey}}));
         qCInfo(lcHosts).noquote() << "host" << m_hostId << hostKindName(m_kind)
                                   << "ready:" << m_capabilities.userAgent;
         Q_EMIT ready();
@@ -381,8 +425,64 @@ void HostSession::onBinary(const QByteArray &bytes)
         protocolError(ErrorCode::BadFrameKind, QStringLiteral("hosts may only send Result frames"));
         return;
     }
+    onResult(frame);
+}
+
+void HostSession::onResult(const TensorFrame &frame)
+{
     m_lastActivityMs = m_clock->nowMs();
     Q_EMIT resultReceived(frame.requestId, frame);
+}
+
+bool HostSession::hasDataChannel() const
+{
+    return m_data && m_data->isOpen();
+}
+
+bool HostSession::attachDataChannel(QWebSocket *socket, const QString &key, QString *error)
+{
+    if (m_state != State::Ready) {
+        *error = QStringLiteral("host '%1' has no ready session").arg(m_hostId);
+        return false;
+    }
+    if (!sameKey(key, m_dataKey)) {
+        *error = QStringLiteral("wrong data key for host '%1'").arg(m_hostId);
+        return false;
+    }
+    if (m_data) {
+        // A restarted compute worker connects anew; runs still awaited on the old connection
+        // are answered with errors by its lost() below.
+        m_data->close(QStringLiteral("replaced"));
+        m_data->deleteLater();
+    }
+    m_data = new HostDataChannel(socket, m_config.limits, this);
+    HostDataChannel *channel = m_data;
+    connect(channel, &HostDataChannel::received, this, [this](qint64 bytes) { m_bytesReceived += bytes; });
+    connect(channel, &HostDataChannel::message, this, &HostSession::handleControl);
+    connect(channel, &HostDataChannel::result, this,
+            [this](quint64, const TensorFrame &frame) { onResult(frame); });
+    connect(channel, &HostDataChannel::lost, this,
+            [this, channel](const QList<quint64> &unanswered, const QString &detail) {
+                qCWarning(lcHosts).noquote()
+                    << "host" << m_hostId << detail << "with" << unanswered.size() << "run(s) unanswered";
+                if (m_data == channel) {
+                    m_data = nullptr;
+                    channel->deleteLater();
+                }
+                // When the whole page died, its control connection drops at about the same
+                // moment and the session's close reports every request as lost. Only a session
+                // still alive a moment later (the worker died, the page lives) reports these here.
+                QTimer::singleShot(kDataLossGraceMs, this, [this, unanswered, detail] {
+                    if (m_state != State::Ready) {
+                        return;
+                    }
+                    for (quint64 id : unanswered) {
+                        Q_EMIT hostError(id, QStringLiteral("data_connection_lost"), detail);
+                    }
+                });
+            });
+    qCInfo(lcHosts).noquote() << "host" << m_hostId << "data connection attached";
+    return true;
 }
 
 } // namespace accel

@@ -14,6 +14,7 @@ class QWebSocket;
 namespace accel {
 
 class Clock;
+class HostDataChannel;
 
 /// One connected runtime page (embedded, Chromium, Firefox or Edge), speaking the host protocol
 /// (docs/host-protocol.md). The same class serves every kind of host: it only sees the socket.
@@ -92,6 +93,13 @@ public:
     quint64 sendEcho(hostproto::DType dtype, const QList<quint32> &shape, const QByteArray &payload);
     /// Asks the page to drop request `requestId`; it answers with error code "cancelled".
     bool cancel(quint64 requestId);
+    /// Attaches the data connection the page's compute worker opened with this session's
+    /// `dataKey` (sent in `welcome`); from then on runs and cancels travel on it. A second one
+    /// replaces the first. False (with `error`) when not Ready or the key does not match.
+    bool attachDataChannel(QWebSocket *socket, const QString &key, QString *error);
+    bool hasDataChannel() const;
+    /// The secret a data connection must present; random per session.
+    QString dataKey() const { return m_dataKey; }
     /// Ends the session: says goodbye (if the socket is still open), closes it, emits closed().
     void close(CloseReason reason, const QString &detail);
 
@@ -116,6 +124,7 @@ Q_SIGNALS:
 private:
     void onText(const QString &text);
     void onBinary(const QByteArray &bytes);
+    void onResult(const hostproto::TensorFrame &frame);
     void handleControl(const hostproto::ControlMessage &message);
     void protocolError(hostproto::ErrorCode code, const QString &detail);
     bool sendFrame(const hostproto::TensorFrame &frame);
@@ -123,8 +132,10 @@ private:
     quint64 nextRequestId() { return m_nextRequestId++; }
 
     QWebSocket *m_socket;
+    HostDataChannel *m_data = nullptr;
     QString m_hostId;
     QString m_sessionId;
+    QString m_dataKey;
     HostKind m_kind;
     const Clock *m_clock;
     Config m_config;

@@ -390,6 +390,10 @@ void RuntimeServer::acceptSocket(QWebSocket *socket)
         return;
     }
     const QString hostId = query.queryItemValue(QStringLiteral("host"));
+    if (query.hasQueryItem(QStringLiteral("channel"))) {
+        attachDataSocket(socket, hostId, query);
+        return;
+    }
     const std::optional<HostKind> kind = hostKindFromName(query.queryItemValue(QStringLiteral("kind")));
     if (!isValidHostId(hostId) || !kind) {
         refuse(socket, hostproto::closecode::BadRequest, QStringLiteral("bad_request"),
@@ -422,6 +426,26 @@ void RuntimeServer::acceptSocket(QWebSocket *socket)
                 }
                 session->deleteLater();
             });
+}
+
+void RuntimeServer::attachDataSocket(QWebSocket *socket, const QString &hostId, const QUrlQuery &query)
+{
+    if (query.queryItemValue(QStringLiteral("channel")) != QLatin1String("data")) {
+        refuse(socket, hostproto::closecode::BadRequest, QStringLiteral("bad_request"),
+               QStringLiteral("the only extra channel is channel=data"));
+        return;
+    }
+    HostSession *owner = isValidHostId(hostId) ? session(hostId) : nullptr;
+    QString error;
+    if (!owner) {
+        refuse(socket, hostproto::closecode::BadRequest, QStringLiteral("bad_request"),
+               QStringLiteral("a data connection needs the host id of a ready session"));
+        return;
+    }
+    if (!owner->attachDataChannel(socket, query.queryItemValue(QStringLiteral("key")), &error)) {
+        refuse(socket, hostproto::closecode::InvalidToken, QStringLiteral("invalid_token"), error);
+        return;
+    }
 }
 
 void RuntimeServer::checkHeartbeats()

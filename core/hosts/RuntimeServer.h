@@ -98,6 +98,8 @@ private:
     void serveHttp(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     void onNewWebSocket();
     void acceptSocket(QWebSocket *socket);
+    /// channel=data: the socket becomes the data connection of the ready session `hostId`.
+    void attachDataSocket(QWebSocket *socket, const QString &hostId, const QUrlQuery &query);
     void refuse(QWebSocket *socket, int closeCode, const QString &code, const QString &detail);
     bool tokenMatches(const QString &candidate) const;
     bool hostHeaderAllowed(const QByteArray &hostHeader) const;

@@ -1,8 +1,9 @@
 // Runtime host page: connects to the app's RuntimeServer, says hello with its capabilities,
 // heartbeats, serves load/model/run/cancel/echo requests and reconnects with backoff when the app
 // restarts. Protocol: docs/host-protocol.md; compute: compute/index.js (docs/compute-runtime.md).
-import { control, decodeControl, decodeFrame, encodeFrame, echoReply, FrameKind, ProtocolError } from './protocol.js';
+import { control, decodeControl, decodeFrame, echoReply, FrameKind } from './protocol.js';
 import { detectCapabilities } from './capabilities.js';
+import { RunQueue } from './runs.js';
 
 const params = new URLSearchParams(location.search);
 const token = params.get('token') || '';
@@ -12,7 +13,6 @@ const wsUrl = `ws://${location.host}/ws?${new URLSearchParams({ token, host: hos
 
 const MAX_BACKOFF_MS = 30000;
 const MAX_QUEUED_ERRORS = 32;
-const MAX_REMEMBERED_IDS = 1024;
 
 const state = {
   ws: null,
@@ -22,6 +22,7 @@ const state = {
   heartbeatTimer: 0,
   heartbeatIntervalMs: 1000,
   maxFrameBytes: 0,
+  dataKey: '',               // this session's key for the compute worker's data connection
   seq: 0,
   queuedErrors: [],
   counters: { framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0, reconnects: 0, errorsReported: 0 },
@@ -31,24 +32,20 @@ const state = {
 const chunkCache = new Map();   // sha256 hex -> Uint8Array (chunks not yet in Cache Storage)
 const persisted = new Set();    // sha256 hex of chunks stored in Cache Storage (survive reloads)
 const loads = new Map();        // request id -> { expected: [{sha256,sizeBytes}], next, chain }
-const pendingRuns = new Map();  // request id -> run message (waiting for its Activation frame)
-const refusedRuns = new Set();  // run ids already answered with an error: their frames are dropped
 const models = new Map();       // model name -> { backend, config, tensors: Set }
+// Runs that arrive on this connection (compute in the page, or before the worker's data
+// connection is up); the activation is copied out so its buffer can be moved to the worker.
+const runs = new RunQueue({ lookup: (name) => models.get(name), send, sendError, copyPayload: true });
 let capabilitiesPromise = null;
 let computePromise = null;      // the compute module (compute/index.js) or {error}
 let storePromise = null;        // ChunkCache (Cache Storage) or null where unavailable
 let probePromise = null;        // the measured backend choice for 'auto'
 let modelChain = Promise.resolve(); // model deployments run one at a time
-let runChain = Promise.resolve();   // runs execute one at a time, in arrival order
+let dataKeyInUse = '';              // the key the worker's data connection was opened with
 
 function setStatus(text) {
   const el = document.getElementById('state');
   if (el) el.textContent = text;
-}
-
-function remember(set, id) {
-  set.add(id);
-  if (set.size > MAX_REMEMBERED_IDS) set.delete(set.values().next().value);
 }
 
 function send(data) {
@@ -117,6 +114,7 @@ function compute() {
         // The worker died: its backends are gone. Report it; the next model request starts anew.
         sendError('compute_failed', message);
         models.clear();
+        dataKeyInUse = '';
         probePromise = null;
         computePromise = null;
       }))
@@ -125,6 +123,23 @@ function compute() {
         (e) => ({ error: `the compute runtime did not load (compute/remote.js: ${e && e.message ? e.message : e})` }));
   }
   return computePromise;
+}
+
+// With compute in a worker, runs travel on the worker's own connection to the app (the data
+// connection), so a hop never waits for this thread. Until it is open, and where compute runs in
+// this page, runs use the control connection.
+async function ensureDataChannel() {
+  if (!state.dataKey || dataKeyInUse === state.dataKey || !computePromise) return;
+  const opened = await computePromise;
+  if (opened.error || !opened.module.connectData || dataKeyInUse === state.dataKey) return;
+  const key = state.dataKey;
+  dataKeyInUse = key;
+  try {
+    await opened.module.connectData(`${wsUrl}&${new URLSearchParams({ channel: 'data', key })}`, state.maxFrameBytes);
+  } catch (e) {
+    if (dataKeyInUse === key) dataKeyInUse = '';
+    console.warn('runs stay on the control connection:', e && e.message ? e.message : e);
+  }
 }
 
 function chunkStore() {
@@ -224,6 +239,8 @@ function handleControl(msg) {
       state.attempt = 0;
       state.heartbeatIntervalMs = Math.max(50, msg.heartbeatIntervalMs | 0);
       state.maxFrameBytes = msg.maxFrameBytes;
+      state.dataKey = typeof msg.dataKey === 'string' ? msg.dataKey : '';
+      ensureDataChannel();
       setStatus(`connected (session ${msg.sessionId})`);
       startHeartbeat();
       for (const text of state.queuedErrors.splice(0)) send(text);
@@ -244,13 +261,10 @@ function handleControl(msg) {
       modelChain = modelChain.then(() => handleModel(msg));
       return;
     case 'run':
-      handleRun(msg);
+      runs.handleRun(msg);
       return;
     case 'cancel':
-      if (pendingRuns.delete(msg.id)) {
-        remember(refusedRuns, msg.id);
-        sendError('cancelled', 'request cancelled before it ran', msg.id);
-      }
+      runs.cancel(msg.id);
       return;
     case 'error':
       console.warn('app reported an error:', msg.code, msg.message);
@@ -325,6 +339,10 @@ async function handleModel(msg) {
     entry.config = msg.config;
     const memory = await entry.backend.loadWeights(tensors);
     for (const name of Object.keys(tensors)) entry.tensors.add(name);
+    if (entry.backend.serve) {
+      await entry.backend.serve(msg.name, entry.config);
+      await ensureDataChannel();
+    }
     // Weights now live in the backend; chunks kept in Cache Storage need no second copy in memory.
     for (const hash of seen) if (persisted.has(hash)) chunkCache.delete(hash);
     send(control('modelReady', {
@@ -338,62 +356,6 @@ async function handleModel(msg) {
   } catch (e) {
     fail('load_failed', e && e.message ? e.message : String(e));
   }
-}
-
-// Synchronous on purpose: the Activation frame follows the run message immediately, so the run
-// must be registered before this handler returns.
-function handleRun(msg) {
-  if (!models.has(msg.model)) {
-    remember(refusedRuns, msg.id);
-    sendError('unknown_model', `model '${msg.model}' is not deployed on this host (send 'model' first)`, msg.id);
-    return;
-  }
-  pendingRuns.set(msg.id, msg);
-}
-
-function runActivation(frame) {
-  const msg = pendingRuns.get(frame.requestId);
-  pendingRuns.delete(frame.requestId);
-  const receivedAt = performance.now();
-  // Copy out of the socket's buffer now; run in order after the previous request.
-  const payload = frame.payload.slice();
-  runChain = runChain.then(async () => {
-    try {
-      const entry = models.get(msg.model);
-      if (!entry) throw new ProtocolError('unknown_model', `model '${msg.model}' was unloaded`);
-      const E = entry.config.hiddenSize;
-      const startedAt = performance.now();
-      let out;
-      let seqLen;
-      if (msg.embed) {
-        if (frame.dtype !== 4 || frame.shape.length !== 1) {
-          throw new ProtocolError('wrong_type', 'an embedding run takes an I32 [seqLen] tensor of token ids');
-        }
-        const tokens = new Int32Array(payload.buffer, payload.byteOffset, payload.byteLength / 4);
-        seqLen = tokens.length;
-        out = await entry.backend.embedAndRunLayers(entry.config, tokens, [msg.firstLayer, msg.lastLayer + 1]);
-      } else {
-        if (frame.dtype !== 1 || frame.shape.length !== 2 || frame.shape[1] !== E) {
-          throw new ProtocolError('wrong_type', `a layer run takes an F32 [seqLen, ${E}] hidden state`);
-        }
-        seqLen = frame.shape[0];
-        const hidden = new Float32Array(payload.buffer, payload.byteOffset, payload.byteLength / 4);
-        out = await entry.backend.runLayers(entry.config, [msg.firstLayer, msg.lastLayer + 1], hidden, seqLen);
-      }
-      const computedAt = performance.now();
-      // In a worker the compute itself is what it measured; the messages to and from it count
-      // as the page's handling, not as compute.
-      const computeMs = entry.backend.lastCallMs ?? computedAt - startedAt;
-      send(encodeFrame({ kind: FrameKind.Result, requestId: frame.requestId, dtype: 1, shape: [seqLen, E], payload: out }));
-      if (msg.timing) {
-        const ms = (t) => Math.round(t * 1000) / 1000;
-        send(control('runTiming', { id: frame.requestId, queuedMs: ms(startedAt - receivedAt),
-                                    computeMs: ms(computeMs), hostMs: ms(performance.now() - receivedAt) }));
-      }
-    } catch (e) {
-      sendError(e instanceof ProtocolError ? e.code : 'run_failed', e && e.message ? e.message : String(e), frame.requestId);
-    }
-  });
 }
 
 function handleWeightChunk(frame) {
@@ -458,12 +420,7 @@ function handleBinary(buffer) {
       handleWeightChunk(frame);
       return;
     case FrameKind.Activation:
-      if (refusedRuns.has(frame.requestId)) return;
-      if (!pendingRuns.has(frame.requestId)) {
-        sendError('unknown_request', `activation for unknown run ${frame.requestId}`, frame.requestId);
-        return;
-      }
-      runActivation(frame);
+      runs.handleActivation(frame);
       return;
     default:
       sendError('bad_frame_kind', `hosts do not accept frame kind ${frame.kind}`, frame.requestId);

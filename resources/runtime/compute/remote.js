@@ -77,6 +77,8 @@ class RemoteBackend {
   runOp(op, params) { return this.callWith('runOp', [op, params]); }
   embedAndRunLayers(config, tokens, range) { return this.callWith('embedAndRunLayers', [config, tokens, range]); }
   timeMatmul(...args) { return this.callWith('timeMatmul', args); }
+  /** Runs of model `name` that arrive on the worker's data connection use this backend. */
+  serve(name, config) { return this.link.call({ op: 'serve', name, backendId: this.backendId, config }); }
   dispose() {
     this.link.call({ op: 'dispose', backendId: this.backendId }).catch(() => {});
   }
@@ -120,6 +122,8 @@ export async function openCompute(onError = () => {}) {
     checkConfig: (await import('./executor.js')).checkConfig,
     detectBackends: (options = {}) => link.call({ op: 'detect', options }),
     createBackend: async (name, options = {}) => new RemoteBackend(link, await link.call({ op: 'create', name, options })),
+    /** Opens the worker's data connection (resolves once it is open). */
+    connectData: (url, maxFrameBytes) => link.call({ op: 'connectData', url, maxFrameBytes }),
   };
   return { module, thread: 'worker', reason: '' };
 }

@@ -5,11 +5,23 @@
 //   { id, op: 'create', name, options }                 -> { backendId, name, info }
 //   { id, op: 'call', backendId, method, args }         -> the backend method's result
 //   { id, op: 'dispose', backendId }
+//   { id, op: 'serve', name, backendId, config }        -> runs of model `name` use that backend
+//   { id, op: 'unserve', name }
+//   { id, op: 'connectData', url, maxFrameBytes }       -> opens the data connection (../data-channel.js)
 // Answers: { id, ok: true, result, ms (time spent in the worker) } or { id, ok: false, error }. Float32Array results and input
 // buffers are transferred, not copied.
 import * as compute from './index.js';
+import { DataChannel } from '../data-channel.js';
 
 const backends = new Map();
+const served = new Map(); // model name -> { backendId, config }: what the data connection runs
+let dataChannel = null;
+
+function servedModel(name) {
+  const s = served.get(name);
+  const backend = s && backends.get(s.backendId);
+  return backend ? { backend, config: s.config } : undefined;
+}
 let nextBackendId = 1;
 const CALLABLE = new Set(['loadWeights', 'unloadWeights', 'hasWeights', 'memoryUsage', 'runLayers', 'embed',
                           'embedAndRunLayers', 'runOp', 'timeMatmul']);
@@ -39,6 +51,19 @@ async function handle(msg) {
       const backend = backends.get(msg.backendId);
       backends.delete(msg.backendId);
       if (backend && backend.dispose) backend.dispose();
+      return null;
+    }
+    case 'serve':
+      backendOf(msg.backendId);
+      served.set(msg.name, { backendId: msg.backendId, config: msg.config });
+      return null;
+    case 'unserve':
+      served.delete(msg.name);
+      return null;
+    case 'connectData': {
+      if (dataChannel) dataChannel.close();
+      dataChannel = new DataChannel(msg.url, msg.maxFrameBytes, servedModel);
+      await dataChannel.opened;
       return null;
     }
     default:

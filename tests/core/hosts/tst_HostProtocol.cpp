@@ -79,6 +79,10 @@ private Q_SLOTS:
         QTest::newRow("welcome") << (J("{'v':1,'type':'welcome','sessionId':'s','heartbeatIntervalMs':1000,'"
                                        "maxFrameBytes':1048576}"))
                                  << MessageType::Welcome;
+        QTest::newRow("welcome with dataKey") << (J("{'v':1,'type':'welcome','sessionId':'s','"
+                                                    "heartbeatIntervalMs':1000,'maxFrameBytes':1048576,"
+                                                    "'dataKey':'0123456789abcdef0123456789abcdef'}"))
+                                              << MessageType::Welcome;
     }
     void decodesValidControl()
     {
@@ -139,6 +143,10 @@ private Q_SLOTS:
         QTest::newRow("runTiming no id")
             << (J("{'v':1,'type':'runTiming','queuedMs':0,'computeMs':1,'hostMs':1}"))
             << ErrorCode::MissingField;
+        QTest::newRow("welcome dataKey not a string")
+            << (J("{'v':1,'type':'welcome','sessionId':'s','heartbeatIntervalMs':1,'maxFrameBytes':1,'"
+                  "dataKey':7}"))
+            << ErrorCode::WrongType;
         QTest::newRow("load bad hash")
             << (J("{'v':1,'type':'load','id':1,'chunks':[{'sha256':'ABC','sizeBytes':1}]}"))
             << ErrorCode::WrongType;

@@ -90,6 +90,36 @@ QUrl wsUrl(const RuntimeServer &server, const QString &token, const QString &hos
     return url;
 }
 
+// The welcome's dataKey (empty if none was received).
+QString welcomeDataKey(const Client &c)
+{
+    for (const QString &t : c.texts) {
+        const QJsonObject o = QJsonDocument::fromJson(t.toUtf8()).object();
+        if (o.value(QLatin1String("type")).toString() == QLatin1String("welcome")) {
+            return o.value(QLatin1String("dataKey")).toString();
+        }
+    }
+    return {};
+}
+
+QUrl dataUrl(const RuntimeServer &server, const QString &host, const QString &key,
+             const QString &channel = QStringLiteral("data"))
+{
+    QUrl url = wsUrl(server, server.token(), host);
+    QUrlQuery q(url);
+    q.addQueryItem(QStringLiteral("channel"), channel);
+    q.addQueryItem(QStringLiteral("key"), key);
+    url.setQuery(q);
+    return url;
+}
+
+QByteArray resultFor(const QByteArray &activation)
+{
+    auto frame = std::get<TensorFrame>(decodeFrame(activation));
+    frame.kind = FrameKind::Result;
+    return std::get<QByteArray>(encodeFrame(frame));
+}
+
 } // namespace
 
 class tst_RuntimeServer : public QObject
@@ -482,6 +512,167 @@ private Q_SLOTS:
         if (starts) {
             QCOMPARE(server.token(), token);
         }
+    }
+
+    void dataConnectionRefusals_data()
+    {
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<QString>("channel");
+        QTest::addColumn<bool>("rightKey");
+        QTest::addColumn<QString>("code");
+        QTest::newRow("wrong key") << "d1"
+                                   << "data" << false << "invalid_token";
+        QTest::newRow("unknown channel") << "d1"
+                                         << "bulk" << true << "bad_request";
+        QTest::newRow("no such session") << "nobody"
+                                         << "data" << true << "bad_request";
+        QTest::newRow("bad host id") << "a b"
+                                     << "data" << true << "bad_request";
+    }
+
+    void dataConnectionRefusals()
+    {
+        QFETCH(QString, host);
+        QFETCH(QString, channel);
+        QFETCH(bool, rightKey);
+        QFETCH(QString, code);
+        QSignalSpy opened(m_server.get(), &RuntimeServer::sessionOpened);
+        Client c(m_server->origin());
+        QVERIFY(c.open(wsUrl(*m_server, m_server->token(), QStringLiteral("d1"))));
+        c.hello(QStringLiteral("d1"));
+        QTRY_COMPARE(opened.count(), 1);
+        QTRY_VERIFY(!welcomeDataKey(c).isEmpty());
+        const QString key = welcomeDataKey(c);
+        QCOMPARE(key.size(), 32);
+        QCOMPARE(key, m_server->session(QStringLiteral("d1"))->dataKey());
+
+        QString wrongKey = key;
+        wrongKey[0] = key.at(0) == QLatin1Char('0') ? QLatin1Char('1') : QLatin1Char('0');
+        Client d(m_server->origin());
+        QVERIFY(d.open(dataUrl(*m_server, host, rightKey ? key : wrongKey, channel)));
+        QTRY_VERIFY(d.closed);
+        QCOMPARE(d.errorCodes(), QStringList{code});
+        HostSession *s = m_server->session(QStringLiteral("d1"));
+        QVERIFY(s && s->isReady());
+        QVERIFY(!s->hasDataChannel());
+        // Runs stay on the control connection.
+        QVERIFY(s->sendRun(QStringLiteral("demo"), 0, 1,
+                           {FrameKind::Activation, 1, DType::F32, {2}, QByteArray(8, 0)}));
+        QTRY_COMPARE(c.binaries.size(), 1);
+    }
+
+    void dataConnectionCarriesRuns()
+    {
+        QSignalSpy opened(m_server.get(), &RuntimeServer::sessionOpened);
+        Client c(m_server->origin());
+        QVERIFY(c.open(wsUrl(*m_server, m_server->token(), QStringLiteral("d2"))));
+        c.hello(QStringLiteral("d2"));
+        QTRY_COMPARE(opened.count(), 1);
+        QTRY_VERIFY(!welcomeDataKey(c).isEmpty());
+        HostSession *s = m_server->session(QStringLiteral("d2"));
+        auto d = std::make_unique<Client>(m_server->origin());
+        QVERIFY(d->open(dataUrl(*m_server, QStringLiteral("d2"), welcomeDataKey(c))));
+        QTRY_VERIFY(s->hasDataChannel());
+
+        // A run and its frame travel on the data connection only.
+        const TensorFrame input{FrameKind::Activation, 1, DType::F32, {2}, QByteArray(8, 0)};
+        const quint64 id = s->sendRun(QStringLiteral("demo"), 0, 1, input, false, true);
+        QVERIFY(id > 0);
+        QTRY_COMPARE(d->binaries.size(), 1);
+        QVERIFY(d->sawType(QStringLiteral("run")));
+        QVERIFY(!c.sawType(QStringLiteral("run")));
+        QCOMPARE(c.binaries.size(), 0);
+
+        // Its Result, runTiming and errors come back there and reach the session's listeners.
+        QSignalSpy results(s, &HostSession::resultReceived);
+        QSignalSpy timed(s, &HostSession::runTimed);
+        QSignalSpy errors(s, &HostSession::hostError);
+        d->socket.sendBinaryMessage(resultFor(d->binaries.at(0)));
+        d->sendJson(encodeControl(MessageType::RunTiming, {{QStringLiteral("id"), double(id)},
+                                                           {QStringLiteral("queuedMs"), 0.1},
+                                                           {QStringLiteral("computeMs"), 2.0},
+                                                           {QStringLiteral("hostMs"), 2.5}}));
+        QTRY_COMPARE(results.count(), 1);
+        QCOMPARE(results.at(0).at(0).toULongLong(), id);
+        QTRY_COMPARE(timed.count(), 1);
+        QCOMPARE(timed.at(0).at(1).value<RunTiming>().computeMs, 2.0);
+
+        // A cancel goes to both connections (the run may be on either).
+        const quint64 second = s->sendRun(QStringLiteral("demo"), 0, 1, input);
+        QVERIFY(s->cancel(second));
+        QTRY_VERIFY(d->sawType(QStringLiteral("cancel")));
+        QTRY_VERIFY(c.sawType(QStringLiteral("cancel")));
+        d->sendJson(
+            encodeControl(MessageType::Error, {{QStringLiteral("id"), double(second)},
+                                               {QStringLiteral("code"), QStringLiteral("cancelled")},
+                                               {QStringLiteral("message"), QStringLiteral("dropped")}}));
+        QTRY_COMPARE(errors.count(), 1);
+        QCOMPARE(errors.at(0).at(1).toString(), QStringLiteral("cancelled"));
+
+        // The worker dies with a run in flight: that run is failed, nothing else; runs go back
+        // to the control connection.
+        const quint64 third = s->sendRun(QStringLiteral("demo"), 0, 1, input);
+        QTRY_COMPARE(d->binaries.size(), 3);
+        d.reset();
+        QTRY_COMPARE(errors.count(), 2);
+        QCOMPARE(errors.at(1).at(0).toULongLong(), third);
+        QCOMPARE(errors.at(1).at(1).toString(), QStringLiteral("data_connection_lost"));
+        QVERIFY(s->isReady());
+        QVERIFY(!s->hasDataChannel());
+        QVERIFY(s->sendRun(QStringLiteral("demo"), 0, 1, input));
+        QTRY_COMPARE(c.binaries.size(), 1);
+    }
+
+    void dataConnectionViolationClosesOnlyIt_data()
+    {
+        QTest::addColumn<bool>("binary");
+        QTest::addColumn<QByteArray>("message");
+        QTest::addColumn<QString>("code");
+        QTest::newRow("heartbeat") << false
+                                   << encodeControl(MessageType::Heartbeat, {{QStringLiteral("seq"), 1}})
+                                   << "unknown_type";
+        QTest::newRow("hello") << false
+                               << QByteArray(R"({"v":1,"type":"hello","hostId":"d3","capabilities":{}})")
+                               << "unknown_type";
+        QTest::newRow("not json") << false << QByteArray("{{") << "malformed_json";
+        QTest::newRow("activation frame")
+            << true
+            << std::get<QByteArray>(
+                   encodeFrame({FrameKind::Activation, 9, DType::F32, {1}, QByteArray(4, 0)}))
+            << "bad_frame_kind";
+        QTest::newRow("short frame") << true << QByteArray(5, 'x') << "frame_too_short";
+    }
+
+    void dataConnectionViolationClosesOnlyIt()
+    {
+        QFETCH(bool, binary);
+        QFETCH(QByteArray, message);
+        QFETCH(QString, code);
+        QSignalSpy opened(m_server.get(), &RuntimeServer::sessionOpened);
+        Client c(m_server->origin());
+        QVERIFY(c.open(wsUrl(*m_server, m_server->token(), QStringLiteral("d3"))));
+        c.hello(QStringLiteral("d3"));
+        QTRY_COMPARE(opened.count(), 1);
+        QTRY_VERIFY(!welcomeDataKey(c).isEmpty());
+        HostSession *s = m_server->session(QStringLiteral("d3"));
+        Client d(m_server->origin());
+        QVERIFY(d.open(dataUrl(*m_server, QStringLiteral("d3"), welcomeDataKey(c))));
+        QTRY_VERIFY(s->hasDataChannel());
+        if (binary) {
+            d.socket.sendBinaryMessage(message);
+        } else {
+            d.sendJson(message);
+        }
+        QTRY_VERIFY(d.closed);
+        QVERIFY(d.errorCodes().contains(code));
+        QVERIFY(s->isReady());
+        QVERIFY(!s->hasDataChannel());
+        // The session closing closes a data connection too.
+        Client e(m_server->origin());
+        QVERIFY(e.open(dataUrl(*m_server, QStringLiteral("d3"), welcomeDataKey(c))));
+        QTRY_VERIFY(s->hasDataChannel());
+        s->close(HostSession::CloseReason::ClosedByApp, QStringLiteral("test"));
+        QTRY_VERIFY(e.closed);
     }
 
     void stopSaysGoodbye()

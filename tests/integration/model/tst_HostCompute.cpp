@@ -104,6 +104,8 @@ private Q_SLOTS:
         // Compute runs in the page's dedicated worker, not on its main thread.
         QCOMPARE(first.deployInfo().value(QLatin1String("computeThread")).toString(),
                  QStringLiteral("worker"));
+        // ... and runs reach that worker on its own data connection, not through the main thread.
+        QTRY_VERIFY(session->hasDataChannel());
         if (backend != QLatin1String("auto")) {
             QCOMPARE(first.deployInfo().value(QLatin1String("backend")).toString(), backend);
         } else {

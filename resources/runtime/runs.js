@@ -1,0 +1,98 @@
+// Runs of deployed layer ranges (docs/host-protocol.md, "Deploying and running a model"): a `run`
+// message announces a request and its Activation frame follows; runs execute one at a time, in
+// arrival order. One RunQueue serves the page's control connection (compute in the page, or
+// before the data connection is up) and one the compute worker's data connection.
+import { encodeFrame, control, FrameKind, ProtocolError } from './protocol.js';
+
+const MAX_REMEMBERED_IDS = 1024;
+
+function remember(set, id) {
+  set.add(id);
+  if (set.size > MAX_REMEMBERED_IDS) set.delete(set.values().next().value);
+}
+
+export class RunQueue {
+  /**
+   * lookup(modelName) -> { backend, config } or undefined; send(textOrBuffer);
+   * sendError(code, message, id). With copyPayload the Activation's bytes are copied out of the
+   * received buffer (so they can be transferred on to a worker); without, they are used in place.
+   */
+  constructor({ lookup, send, sendError, copyPayload = false }) {
+    this.lookup = lookup;
+    this.send = send;
+    this.sendError = sendError;
+    this.copyPayload = copyPayload;
+    this.pending = new Map(); // request id -> run message (waiting for its Activation frame)
+    this.refused = new Set(); // run ids already answered with an error: their frames are dropped
+    this.chain = Promise.resolve();
+  }
+
+  // Synchronous on purpose: the Activation frame follows the run message immediately, so the run
+  // must be registered before this handler returns.
+  handleRun(msg) {
+    if (!this.lookup(msg.model)) {
+      remember(this.refused, msg.id);
+      this.sendError('unknown_model', `model '${msg.model}' is not deployed on this host (send 'model' first)`, msg.id);
+      return;
+    }
+    this.pending.set(msg.id, msg);
+  }
+
+  cancel(id) {
+    if (!this.pending.delete(id)) return false;
+    remember(this.refused, id);
+    this.sendError('cancelled', 'request cancelled before it ran', id);
+    return true;
+  }
+
+  handleActivation(frame) {
+    if (this.refused.has(frame.requestId)) return;
+    const msg = this.pending.get(frame.requestId);
+    if (!msg) {
+      this.sendError('unknown_request', `activation for unknown run ${frame.requestId}`, frame.requestId);
+      return;
+    }
+    this.pending.delete(frame.requestId);
+    const receivedAt = performance.now();
+    const payload = this.copyPayload ? frame.payload.slice() : frame.payload;
+    this.chain = this.chain.then(() => this.execute(msg, frame, payload, receivedAt));
+  }
+
+  async execute(msg, frame, payload, receivedAt) {
+    try {
+      const entry = this.lookup(msg.model);
+      if (!entry) throw new ProtocolError('unknown_model', `model '${msg.model}' was unloaded`);
+      const E = entry.config.hiddenSize;
+      const startedAt = performance.now();
+      let out;
+      let seqLen;
+      if (msg.embed) {
+        if (frame.dtype !== 4 || frame.shape.length !== 1) {
+          throw new ProtocolError('wrong_type', 'an embedding run takes an I32 [seqLen] tensor of token ids');
+        }
+        const tokens = new Int32Array(payload.buffer, payload.byteOffset, payload.byteLength / 4);
+        seqLen = tokens.length;
+        out = await entry.backend.embedAndRunLayers(entry.config, tokens, [msg.firstLayer, msg.lastLayer + 1]);
+      } else {
+        if (frame.dtype !== 1 || frame.shape.length !== 2 || frame.shape[1] !== E) {
+          throw new ProtocolError('wrong_type', `a layer run takes an F32 [seqLen, ${E}] hidden state`);
+        }
+        seqLen = frame.shape[0];
+        const hidden = new Float32Array(payload.buffer, payload.byteOffset, payload.byteLength / 4);
+        out = await entry.backend.runLayers(entry.config, [msg.firstLayer, msg.lastLayer + 1], hidden, seqLen);
+      }
+      const computedAt = performance.now();
+      // Behind a worker the compute itself is what the worker measured; the messages to and
+      // from it count as the page's handling, not as compute.
+      const computeMs = entry.backend.lastCallMs ?? computedAt - startedAt;
+      this.send(encodeFrame({ kind: FrameKind.Result, requestId: frame.requestId, dtype: 1, shape: [seqLen, E], payload: out }));
+      if (msg.timing) {
+        const ms = (t) => Math.round(t * 1000) / 1000;
+        this.send(control('runTiming', { id: frame.requestId, queuedMs: ms(startedAt - receivedAt),
+                                         computeMs: ms(computeMs), hostMs: ms(performance.now() - receivedAt) }));
+      }
+    } catch (e) {
+      this.sendError(e instanceof ProtocolError ? e.code : 'run_failed', e && e.message ? e.message : String(e), frame.requestId);
+    }
+  }
+}
