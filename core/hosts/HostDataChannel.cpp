@@ -43,12 +43,17 @@ void HostDataChannel::sendRun(quint64 requestId, const QByteArray &runJson, cons
 {
     m_awaiting.insert(requestId);
     sendText(runJson);
-    m_socket->sendBinaryMessage(frame);
+    sendBinary(frame);
 }
 
 void HostDataChannel::sendText(const QByteArray &json)
 {
     m_socket->sendTextMessage(QString::fromUtf8(json));
+}
+
+void HostDataChannel::sendBinary(const QByteArray &frame)
+{
+    m_socket->sendBinaryMessage(frame);
 }
 
 void HostDataChannel::close(const QString &reason)
@@ -65,7 +70,8 @@ void HostDataChannel::close(const QString &reason)
 
 void HostDataChannel::violation(ErrorCode code, const QString &detail)
 {
-    qCWarning(lcHosts).noquote() << "data connection: bad message from the host:" << errorCode(code) << detail;
+    qCWarning(lcHosts).noquote() << "data connection: bad message from the host:" << errorCode(code)
+                                 << detail;
     if (m_socket->state() == QAbstractSocket::ConnectedState) {
         m_socket->sendTextMessage(QString::fromUtf8(encodeError(code, detail)));
         m_socket->close(QWebSocketProtocol::CloseCode(closecode::ProtocolViolation),
@@ -87,8 +93,9 @@ void HostDataChannel::onText(const QString &text)
     }
     const ControlMessage &message = std::get<ControlMessage>(decoded);
     if (message.type != MessageType::Error && message.type != MessageType::RunTiming) {
-        violation(ErrorCode::UnknownType, QStringLiteral("'%1' does not belong on the data connection")
-                                              .arg(messageTypeName(message.type)));
+        violation(
+            ErrorCode::UnknownType,
+            QStringLiteral("'%1' does not belong on the data connection").arg(messageTypeName(message.type)));
         return;
     }
     if (message.type == MessageType::Error) {

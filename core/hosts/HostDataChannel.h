@@ -32,6 +32,7 @@ public:
     /// Result or an error with that id comes back.
     void sendRun(quint64 requestId, const QByteArray &runJson, const QByteArray &frame);
     void sendText(const QByteArray &json);
+    void sendBinary(const QByteArray &frame);
     /// Closes without reporting unanswered runs (the session reports its own close).
     void close(const QString &reason);
     int unansweredRuns() const { return int(m_awaiting.size()); }

@@ -202,13 +202,24 @@ quint64 HostSession::sendLoad(const QList<QByteArray> &chunks)
     return id;
 }
 
-quint64 HostSession::sendEcho(DType dtype, const QList<quint32> &shape, const QByteArray &payload)
+quint64 HostSession::sendEcho(DType dtype, const QList<quint32> &shape, const QByteArray &payload,
+                              bool onDataConnection)
 {
-    if (m_state != State::Ready) {
+    if (m_state != State::Ready || (onDataConnection && !hasDataChannel())) {
         return 0;
     }
     const quint64 id = nextRequestId();
-    return sendFrame(TensorFrame{FrameKind::Echo, id, dtype, shape, payload}) ? id : 0;
+    const TensorFrame frame{FrameKind::Echo, id, dtype, shape, payload};
+    if (!onDataConnection) {
+        return sendFrame(frame) ? id : 0;
+    }
+    Result<QByteArray> encoded = encodeFrame(frame, m_config.limits);
+    if (std::holds_alternative<Error>(encoded)) {
+        return 0;
+    }
+    m_bytesSent += std::get<QByteArray>(encoded).size();
+    m_data->sendBinary(std::get<QByteArray>(encoded));
+    return id;
 }
 
 bool HostSession::cancel(quint64 requestId)

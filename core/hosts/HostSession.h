@@ -89,8 +89,10 @@ public:
     /// Sends `load` listing the chunks by SHA-256, then each chunk as a WeightChunk frame.
     /// The page verifies each hash and answers `loaded` (signal `loaded`) or an error.
     quint64 sendLoad(const QList<QByteArray> &chunks);
-    /// Transport test: an Echo frame; the page returns the same bytes as a Result frame.
-    quint64 sendEcho(hostproto::DType dtype, const QList<quint32> &shape, const QByteArray &payload);
+    /// Transport test: an Echo frame; the page returns the same bytes as a Result frame. With
+    /// `onDataConnection` the compute worker answers it on its data connection (0 if there is none).
+    quint64 sendEcho(hostproto::DType dtype, const QList<quint32> &shape, const QByteArray &payload,
+                     bool onDataConnection = false);
     /// Asks the page to drop request `requestId`; it answers with error code "cancelled".
     bool cancel(quint64 requestId);
     /// Attaches the data connection the page's compute worker opened with this session's

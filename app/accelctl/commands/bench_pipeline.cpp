@@ -225,7 +225,8 @@ struct Bench
 
     /// Median echo round trip; with `idleGapMs` the socket idles that long before each echo (as it
     /// does between the hops of sequential requests while a stage computes).
-    double echoRoundTripMs(const QString &hostId, int bytes, int count, int idleGapMs = 0)
+    double echoRoundTripMs(const QString &hostId, int bytes, int count, int idleGapMs = 0,
+                           bool onDataConnection = false)
     {
         HostSession *s = server->session(hostId);
         std::vector<double> ms;
@@ -239,7 +240,11 @@ struct Bench
             }
             QElapsedTimer timer;
             timer.start();
-            s->sendEcho(hostproto::DType::F32, {quint32(bytes / 4)}, QByteArray(bytes, 1));
+            if (!s->sendEcho(hostproto::DType::F32, {quint32(bytes / 4)}, QByteArray(bytes, 1),
+                             onDataConnection)) {
+                QObject::disconnect(c);
+                return 0;
+            }
             waitUntil([&] { return done; }, 10000);
             ms.push_back(double(timer.nsecsElapsed()) / 1e6);
             QObject::disconnect(c);
@@ -429,6 +434,8 @@ int benchPipeline(const QStringList &args)
         const Bench::HopTiming hop = bench.hopTiming(ids[0], layers / 2, layers, hidden, 30);
         const int idleGap = int(std::lround(hop.computeMs));
         const double idleEcho = bench.echoRoundTripMs(ids[0], int(activationBytes), 30, idleGap);
+        const double dataEcho = bench.echoRoundTripMs(ids[0], int(activationBytes), 30, 0, true);
+        const double dataIdleEcho = bench.echoRoundTripMs(ids[0], int(activationBytes), 30, idleGap, true);
         if (hop.roundTripMs <= 0) {
             err << "bench pipeline: timed runs on " << ids[0] << " did not complete\n";
             return 1;
@@ -447,6 +454,14 @@ int benchPipeline(const QStringList &args)
             << idleGap << " ms idle (" << QString::number(idleEcho, 'f', 2) << " ms) "
             << QString::number(idleEcho > 0 ? hop.overheadMs / idleEcho : 0, 'f', 2) << "x; target < 1 ms "
             << (hop.overheadMs < 1.0 ? "met" : "NOT met") << '\n';
+        if (dataEcho > 0) {
+            out << "the same path without compute: a " << activationBytes / 1024
+                << " KiB echo through the worker's data connection takes "
+                << QString::number(dataEcho, 'f', 2) << " ms hot and "
+                << QString::number(dataIdleEcho, 'f', 2) << " ms after " << idleGap << " ms idle; the hop is "
+                << QString::number(dataIdleEcho > 0 ? hop.overheadMs / dataIdleEcho : 0, 'f', 2)
+                << "x the idle echo\n";
+        }
     }
 
     // Recovery drill: 2 stages + warm spare, steady stream, kill -9 the second stage's host.

@@ -555,6 +555,7 @@ private Q_SLOTS:
         HostSession *s = m_server->session(QStringLiteral("d1"));
         QVERIFY(s && s->isReady());
         QVERIFY(!s->hasDataChannel());
+        QCOMPARE(s->sendEcho(DType::F32, {1}, QByteArray(4, 0), true), quint64(0));
         // Runs stay on the control connection.
         QVERIFY(s->sendRun(QStringLiteral("demo"), 0, 1,
                            {FrameKind::Activation, 1, DType::F32, {2}, QByteArray(8, 0)}));
@@ -597,6 +598,15 @@ private Q_SLOTS:
         QTRY_COMPARE(timed.count(), 1);
         QCOMPARE(timed.at(0).at(1).value<RunTiming>().computeMs, 2.0);
 
+        // An echo can be sent on the data connection (the worker answers it there).
+        const quint64 echo = s->sendEcho(DType::F32, {1}, QByteArray(4, 0), true);
+        QVERIFY(echo > 0);
+        QTRY_COMPARE(d->binaries.size(), 2);
+        QCOMPARE(c.binaries.size(), 0);
+        d->socket.sendBinaryMessage(resultFor(d->binaries.at(1)));
+        QTRY_COMPARE(results.count(), 2);
+        QCOMPARE(results.at(1).at(0).toULongLong(), echo);
+
         // A cancel goes to both connections (the run may be on either).
         const quint64 second = s->sendRun(QStringLiteral("demo"), 0, 1, input);
         QVERIFY(s->cancel(second));
@@ -612,7 +622,7 @@ private Q_SLOTS:
         // The worker dies with a run in flight: that run is failed, nothing else; runs go back
         // to the control connection.
         const quint64 third = s->sendRun(QStringLiteral("demo"), 0, 1, input);
-        QTRY_COMPARE(d->binaries.size(), 3);
+        QTRY_COMPARE(d->binaries.size(), 4);
         d.reset();
         QTRY_COMPARE(errors.count(), 2);
         QCOMPARE(errors.at(1).at(0).toULongLong(), third);
