@@ -101,11 +101,14 @@ struct Bench
         QString error;
         bool ready = false;
         QString failed;
-        QObject::connect(executor.get(), &PipelineExecutor::ready, [&ready] { ready = true; });
-        QObject::connect(executor.get(), &PipelineExecutor::startFailed,
-                         [&failed](const QString &m) { failed = m; });
-        if (!executor->start(stages, spares, &error) ||
-            !waitUntil([&] { return ready || !failed.isEmpty(); }, 300000) || !ready) {
+        auto c1 = QObject::connect(executor.get(), &PipelineExecutor::ready, [&ready] { ready = true; });
+        auto c2 = QObject::connect(executor.get(), &PipelineExecutor::startFailed,
+                                   [&failed](const QString &m) { failed = m; });
+        const bool started = executor->start(stages, spares, &error) &&
+                             waitUntil([&] { return ready || !failed.isEmpty(); }, 300000) && ready;
+        QObject::disconnect(c1); // the executor outlives this function's locals
+        QObject::disconnect(c2);
+        if (!started) {
             err << "bench pipeline: " << (error.isEmpty() ? failed : error) << '\n';
             return nullptr;
         }
@@ -431,7 +434,7 @@ int benchPipeline(const QStringList &args)
                          .arg(stageThreads)
                          .arg(cores)
                          .arg(ratio >= 0.85 ? QStringLiteral("met") : QStringLiteral("NOT met"))
-                         .arg(ratio, 0, 'f', 2);
+                         .arg(ratio, 0, 'f', 3);
         }
         out << qSetFieldWidth(6) << k << qSetFieldWidth(0) << "  "
             << QString::number(rate, 'f', 2).rightJustified(6) << "  "
@@ -442,6 +445,7 @@ int benchPipeline(const QStringList &args)
             << QString::number(bound, 'f', 2).rightJustified(16) << "  "
             << QString::number(bound > 0 ? rate / bound : 0, 'f', 2).rightJustified(14) << "  "
             << QStringLiteral("%1/%2").arg(stageThreads).arg(cores).rightJustified(13) << '\n';
+        out.flush(); // rows appear as they are measured
     }
     for (const QString &note : std::as_const(notes)) {
         out << note << '\n';
@@ -519,7 +523,10 @@ int benchPipeline(const QStringList &args)
         QElapsedTimer sinceKill;
         bool detected = false;
         qint64 detectionMs = -1;
-        QObject::connect(&server, &RuntimeServer::sessionClosed, [&](const QString &id) {
+        // Context: the executor, which dies with this block. Without one, the server (alive until
+        // the function returns) would call into this block's dead locals when it stops and closes
+        // the remaining sessions (a crash at exit).
+        QObject::connect(&server, &RuntimeServer::sessionClosed, executor.get(), [&](const QString &id) {
             if (id == ids[1] && !detected) {
                 detected = true;
                 detectionMs = sinceKill.elapsed();
