@@ -233,6 +233,13 @@ std::optional<Error> validateFields(MessageType type, const QJsonObject &o)
                             QStringLiteral("each tensor needs 'name' and 'chunks' (a tensor manifest)"));
             }
         }
+        // Optional: compute threads for this model's backend (absent = the page decides).
+        if (o.contains(QLatin1String("threads")) &&
+            !isInteger(o.value(QLatin1String("threads")), 1, kMaxModelThreads)) {
+            return fail(ErrorCode::WrongType,
+                        QStringLiteral("field 'threads' must be an integer in [1, %1] (omit it for auto)")
+                            .arg(kMaxModelThreads));
+        }
         return std::nullopt;
     case MessageType::ModelReady:
         if ((e = requireRequestId(o)) || (e = requireString(o, "name", 256)) ||

@@ -26,6 +26,8 @@ inline constexpr int kVersion = 1;
 /// Largest request id: ids travel as JSON numbers, so they stay exactly representable in a double.
 inline constexpr quint64 kMaxRequestId = (quint64(1) << 53) - 1;
 inline constexpr int kMaxRank = 8;
+/// Upper bound of a `model` message's optional `threads` (compute threads for the model's backend).
+inline constexpr int kMaxModelThreads = 64;
 inline constexpr int kFrameFixedHeaderBytes = 16;
 inline constexpr char kFrameMagic[4] = {'A', 'C', 'T', 'F'};
 

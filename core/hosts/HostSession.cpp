@@ -156,17 +156,21 @@ quint64 HostSession::sendRun(const QString &model, int firstLayer, int lastLayer
 }
 
 quint64 HostSession::sendModel(const QString &name, const QJsonObject &config, const QJsonArray &tensors,
-                               const QString &backend)
+                               const QString &backend, int threads)
 {
-    if (m_state != State::Ready || name.isEmpty()) {
+    if (m_state != State::Ready || name.isEmpty() || threads < 0 || threads > hostproto::kMaxModelThreads) {
         return 0;
     }
     const quint64 id = nextRequestId();
-    const QByteArray text = encodeControl(MessageType::Model, {{QStringLiteral("id"), double(id)},
-                                                               {QStringLiteral("name"), name},
-                                                               {QStringLiteral("config"), config},
-                                                               {QStringLiteral("tensors"), tensors},
-                                                               {QStringLiteral("backend"), backend}});
+    QJsonObject fields{{QStringLiteral("id"), double(id)},
+                       {QStringLiteral("name"), name},
+                       {QStringLiteral("config"), config},
+                       {QStringLiteral("tensors"), tensors},
+                       {QStringLiteral("backend"), backend}};
+    if (threads > 0) {
+        fields.insert(QStringLiteral("threads"), threads);
+    }
+    const QByteArray text = encodeControl(MessageType::Model, fields);
     if (text.size() > m_config.limits.maxControlBytes) {
         qCWarning(lcHosts).noquote() << "model message for" << name << "is" << text.size()
                                      << "bytes, over the control limit";

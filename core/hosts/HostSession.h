@@ -84,8 +84,10 @@ public:
     /// Sends `model`: deploy tensors (manifests from ContentStore, JSON) of `name` with its runtime
     /// `config` on `backend` ("auto": the page measures its backends and picks the fastest). The page
     /// answers `modelReady` or `modelMissing` (chunks to `sendLoad` first). 0 when not Ready.
+    /// `threads` 1..64 asks the backend for exactly that many compute threads (wasm; other backends
+    /// ignore it and say so in modelReady.threadsReason); 0 leaves it to the page ("auto").
     quint64 sendModel(const QString &name, const QJsonObject &config, const QJsonArray &tensors,
-                      const QString &backend = QStringLiteral("auto"));
+                      const QString &backend = QStringLiteral("auto"), int threads = 0);
     /// Sends `load` listing the chunks by SHA-256, then each chunk as a WeightChunk frame.
     /// The page verifies each hash and answers `loaded` (signal `loaded`) or an error.
     quint64 sendLoad(const QList<QByteArray> &chunks);

@@ -129,6 +129,20 @@ HostModelClient::~HostModelClient() = default;
 bool HostModelClient::deploy(int firstLayer, int lastLayer, bool embed, const QString &backend,
                              ModelError *error)
 {
+    DeployOptions options;
+    options.backend = backend;
+    return deploy(firstLayer, lastLayer, embed, options, error);
+}
+
+bool HostModelClient::deploy(int firstLayer, int lastLayer, bool embed, const DeployOptions &options,
+                             ModelError *error)
+{
+    if (options.threads < 0 || options.threads > hostproto::kMaxModelThreads) {
+        return fail(error, ModelErrorCode::BadInput,
+                    QStringLiteral("thread count %1 is not 0 (auto) or 1..%2")
+                        .arg(options.threads)
+                        .arg(hostproto::kMaxModelThreads));
+    }
     if (!m_session || !m_session->isReady()) {
         return fail(error, ModelErrorCode::BadInput,
                     QStringLiteral("host %1 is not connected").arg(m_hostId));
@@ -151,7 +165,8 @@ bool HostModelClient::deploy(int firstLayer, int lastLayer, bool embed, const QS
     m_first = firstLayer;
     m_last = lastLayer;
     m_embed = embed;
-    m_backend = backend.isEmpty() ? QStringLiteral("auto") : backend;
+    m_backend = options.backend.isEmpty() ? QStringLiteral("auto") : options.backend;
+    m_threads = options.threads;
     m_deployed = false;
     m_missingRounds = 0;
     m_bytesUploaded = 0;
@@ -168,7 +183,7 @@ bool HostModelClient::deploy(int firstLayer, int lastLayer, bool embed, const QS
 void HostModelClient::sendModelMessage()
 {
     m_deployId = m_session ? m_session->sendModel(m_package->name(), m_package->runtimeConfig(), m_tensorJson,
-                                                  m_backend)
+                                                  m_backend, m_threads)
                            : 0;
 }
 
@@ -226,7 +241,8 @@ void HostModelClient::onModelReady(quint64 requestId, const QJsonObject &info)
     m_info = info;
     qCInfo(lcModelClient).noquote() << "host" << m_hostId << "deployed" << m_package->name() << "layers"
                                     << m_first << ":" << m_last << "on"
-                                    << info.value(QLatin1String("backend")).toString() << "uploaded"
+                                    << info.value(QLatin1String("backend")).toString() << "with"
+                                    << info.value(QLatin1String("threads")).toInt() << "thread(s), uploaded"
                                     << m_bytesUploaded << "bytes";
     Q_EMIT deployed(info);
 }

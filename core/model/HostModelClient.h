@@ -69,16 +69,31 @@ public:
     QString hostId() const { return m_hostId; }
     const ModelPackage &package() const { return *m_package; }
 
+    /// How a range is deployed on the page.
+    struct DeployOptions
+    {
+        QString backend = QStringLiteral("auto"); ///< "auto", "webgpu", "webnn", "wasm", "js"
+        /// Compute threads for the backend: 0 = auto (the page uses every hardware thread it can),
+        /// 1..hostproto::kMaxModelThreads = exactly that many (wasm; the deployment fails when the
+        /// page cannot start them). Backends without threads ignore it (modelReady.threadsReason).
+        int threads = 0;
+    };
+
     /// Deploys blocks [firstLayer, lastLayer) (plus embeddings when `embed`) with `backend`
     /// ("auto", "webgpu", "webnn", "wasm", "js"). Emits deployed() or deployFailed(). False at once
     /// (with error) for a bad range or a closed session.
     bool deploy(int firstLayer, int lastLayer, bool embed, const QString &backend, ModelError *error);
+    /// Same, with a thread count; false at once for a count outside 0..kMaxModelThreads.
+    bool deploy(int firstLayer, int lastLayer, bool embed, const DeployOptions &options, ModelError *error);
     bool isDeployed() const { return m_deployed; }
     bool isDeploying() const { return m_deployId != 0; }
     int firstLayer() const { return m_first; }
     int lastLayer() const { return m_last; }
     bool embeds() const { return m_embed; }
-    /// The page's modelReady message (backend, memory, probe timings, loadMs).
+    /// Threads asked for by the last deploy() (0 = auto).
+    int requestedThreads() const { return m_threads; }
+    /// The page's modelReady message (backend, memory, probe timings, loadMs, threads and, when
+    /// the backend ignores a thread count or fell back to one thread, threadsReason).
     QJsonObject deployInfo() const { return m_info; }
     /// Chunk bytes sent to this host by deploy() (0 when the page had every chunk cached).
     qint64 bytesUploaded() const { return m_bytesUploaded; }
@@ -120,6 +135,7 @@ private:
     int m_last = 0;
     bool m_embed = false;
     QString m_backend;
+    int m_threads = 0;
     QJsonArray m_tensorJson;
     quint64 m_deployId = 0; ///< the pending model or load request of a deploy
     int m_missingRounds = 0;

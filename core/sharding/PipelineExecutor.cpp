@@ -100,6 +100,13 @@ bool PipelineExecutor::start(const QList<PipelineStage> &stages, const QStringLi
                     .arg(s.firstLayer)
                     .arg(s.lastLayer));
         }
+        if (s.threads < 0 || s.threads > hostproto::kMaxModelThreads) {
+            return fail(QStringLiteral("stage %1:%2 asks for %3 threads (0 = auto, or 1..%4)")
+                            .arg(s.firstLayer)
+                            .arg(s.lastLayer)
+                            .arg(s.threads)
+                            .arg(hostproto::kMaxModelThreads));
+        }
         if (!m_server->session(s.hostId)) {
             return fail(QStringLiteral("host %1 is not connected").arg(s.hostId));
         }
@@ -197,8 +204,10 @@ void PipelineExecutor::deployStage(int index, const QString &hostId)
                 onFailed(index, client, id, code, message);
             });
     ModelError error;
-    if (!client->deploy(stage.spec.firstLayer, stage.spec.lastLayer, index == 0, stage.spec.backend,
-                        &error)) {
+    HostModelClient::DeployOptions options;
+    options.backend = stage.spec.backend;
+    options.threads = stage.spec.threads;
+    if (!client->deploy(stage.spec.firstLayer, stage.spec.lastLayer, index == 0, options, &error)) {
         // Reported asynchronously so callers see one path for every deployment failure.
         QTimer::singleShot(0, this, [this, index, client, message = error.message] {
             onDeployFailed(index, client, message);
@@ -216,6 +225,7 @@ void PipelineExecutor::onDeployed(int index, HostModelClient *client)
     stage.recovering = false;
     stage.triedHosts.clear();
     stage.stats.backend = client->deployInfo().value(QLatin1String("backend")).toString();
+    stage.stats.threads = client->deployInfo().value(QLatin1String("threads")).toInt();
     qCInfo(lcPipeline).noquote() << "stage" << index << "layers" << stage.spec.firstLayer << ":"
                                  << stage.spec.lastLayer << "ready on" << stage.spec.hostId
                                  << stage.stats.backend << "after"

@@ -32,6 +32,9 @@ struct PipelineStage
     int firstLayer = 0;
     int lastLayer = 0;
     QString backend = QStringLiteral("auto");
+    /// Compute threads on the host (0 = auto: the page uses every hardware thread it can). Several
+    /// stages sharing a machine's cores each get their own with N > 0. Kept when the stage moves.
+    int threads = 0;
 };
 
 /// Runs requests (token ids) through a model split into stages on several hosts, streaming each
@@ -73,6 +76,7 @@ public:
         int firstLayer = 0;
         int lastLayer = 0;
         QString backend;
+        int threads = 0; ///< compute threads the host reported for the stage (modelReady.threads)
         bool ready = false;
         qint64 runs = 0;
         double lastMs = 0;

@@ -323,17 +323,30 @@ async function handleModel(msg) {
       }
       tensors[t.name] = { dtype: t.dtype, shape: t.shape, data: bytes.buffer };
     }
+    // threads: an exact count 1..64 for the wasm backend, or absent = 'auto' (every hardware
+    // thread it can use). An explicit count that cannot start fails the deployment.
+    if (msg.threads !== undefined && !(Number.isInteger(msg.threads) && msg.threads >= 1 && msg.threads <= 64)) {
+      return fail('wrong_type', `threads must be an integer in [1, 64] or absent (got ${JSON.stringify(msg.threads)})`);
+    }
+    const threads = msg.threads ?? 'auto';
     let entry = models.get(msg.name);
     let probe = null;
     const wanted = msg.backend && msg.backend !== 'auto' ? msg.backend : null;
-    if (!entry || (wanted && entry.backend.name !== wanted)) {
-      let name = wanted;
+    // Threads only mean something to wasm: another thread count there needs a new backend
+    // (its thread pool is fixed at creation); the tensors it holds are loaded again below.
+    const threadsDiffer = entry && entry.backend.name === 'wasm' && entry.threads !== threads;
+    if (!entry || (wanted && entry.backend.name !== wanted) || threadsDiffer) {
+      let name = wanted ?? (threadsDiffer ? entry.backend.name : null);
       if (!name) {
         probe = await pickBackend(module, msg.config.hiddenSize);
         name = probe.choice;
       }
-      if (entry) entry.backend.dispose();
-      entry = { backend: await module.createBackend(name), config: msg.config, tensors: new Set() };
+      if (entry) {
+        entry.backend.dispose();
+        models.delete(msg.name);
+      }
+      entry = { backend: await module.createBackend(name, { threads }), config: msg.config, tensors: new Set(),
+                threads };
       models.set(msg.name, entry);
     }
     entry.config = msg.config;
@@ -345,12 +358,16 @@ async function handleModel(msg) {
     }
     // Weights now live in the backend; chunks kept in Cache Storage need no second copy in memory.
     for (const hash of seen) if (persisted.has(hash)) chunkCache.delete(hash);
+    const info = entry.backend.info ?? {};
+    const threadsReason = entry.backend.name !== 'wasm' && msg.threads !== undefined
+      ? `the ${entry.backend.name} backend has no thread count: threads ${msg.threads} ignored`
+      : info.threadsReason;
     send(control('modelReady', {
       id: msg.id, name: msg.name, backend: entry.backend.name, memory,
       loadMs: Math.round(performance.now() - t0), tensors: entry.tensors.size,
       computeThread: thread, ...(reason ? { computeThreadReason: reason } : {}),
-      threads: entry.backend.info?.threads ?? 1,
-      ...(entry.backend.info?.threadsReason ? { threadsReason: entry.backend.info.threadsReason } : {}),
+      threads: info.threads ?? 1, requestedThreads: threads,
+      ...(threadsReason ? { threadsReason } : {}),
       ...(probe ? { probe } : {}),
     }));
   } catch (e) {

@@ -1,5 +1,6 @@
 #include "sharding/ShardConfigurator.h"
 
+#include "hosts/HostProtocol.h"
 #include "pool/PoolColors.h"
 #include "sharding/ShardPlanBar.h"
 
@@ -30,6 +31,7 @@ ShardConfigurator::ShardConfigurator(QWidget *parent)
     , m_modelLabel(new QLabel(this))
     , m_strategy(new QComboBox(this))
     , m_stages(new QSpinBox(this))
+    , m_threads(new QSpinBox(this))
     , m_hostList(new QListWidget(this))
     , m_bar(new ShardPlanBar(this))
     , m_explanation(new QLabel(this))
@@ -47,6 +49,11 @@ ShardConfigurator::ShardConfigurator(QWidget *parent)
     m_stages->setRange(0, 64);
     m_stages->setSpecialValueText(tr("Auto"));
     m_stages->setToolTip(tr("Number of pipeline stages (Auto: as many as useful)"));
+    m_threads->setRange(0, hostproto::kMaxModelThreads);
+    m_threads->setSpecialValueText(tr("Auto"));
+    m_threads->setToolTip(tr("Compute threads per stage on its host (Auto: every hardware thread the "
+                             "page can use). Give each stage its own cores when several stages share a "
+                             "machine: stages x threads <= cores."));
     m_hostList->setToolTip(tr("Candidate hosts: checked hosts may hold a stage or serve as spares"));
     m_hostList->setMaximumWidth(320);
     m_explanation->setWordWrap(true);
@@ -71,6 +78,10 @@ ShardConfigurator::ShardConfigurator(QWidget *parent)
     controls->addWidget(m_strategy);
     controls->addWidget(stagesLabel);
     controls->addWidget(m_stages);
+    auto *threadsLabel = new QLabel(tr("T&hreads per stage:"), this);
+    threadsLabel->setBuddy(m_threads);
+    controls->addWidget(threadsLabel);
+    controls->addWidget(m_threads);
     controls->addStretch(1);
     controls->addWidget(m_kill);
     controls->addWidget(m_apply);
@@ -98,6 +109,7 @@ ShardConfigurator::ShardConfigurator(QWidget *parent)
         recompute();
     });
     connect(m_stages, &QSpinBox::valueChanged, this, [this]() { recompute(); });
+    connect(m_threads, &QSpinBox::valueChanged, this, &ShardConfigurator::threadsPerStageChanged);
     connect(m_hostList, &QListWidget::itemChanged, this, &ShardConfigurator::onItemChanged);
     connect(m_bar, &ShardPlanBar::boundaryDragged, this, &ShardConfigurator::moveBoundary);
     connect(m_bar, &ShardPlanBar::stageContextMenuRequested, this, &ShardConfigurator::showStageMenu);
@@ -224,6 +236,16 @@ void ShardConfigurator::setStrategy(ShardStrategy strategy)
 void ShardConfigurator::setStageCount(int stages)
 {
     m_stages->setValue(stages);
+}
+
+int ShardConfigurator::threadsPerStage() const
+{
+    return m_threads->value();
+}
+
+void ShardConfigurator::setThreadsPerStage(int threads)
+{
+    m_threads->setValue(threads); // QSpinBox clamps to its range
 }
 
 void ShardConfigurator::setHostChecked(const QString &hostId, bool checked)

@@ -48,6 +48,11 @@ public:
 
     ShardStrategy strategy() const;
     int stageCount() const;
+    /// Compute threads each stage's host gives it (0 = auto: every hardware thread the page can
+    /// use). Several stages on one machine each keep their own cores with N > 0. The owner copies
+    /// it into each PipelineStage::threads of an applied plan.
+    int threadsPerStage() const;
+    QSpinBox *threadsSpinBox() const { return m_threads; }
     /// The current plan when it is valid.
     std::optional<ShardPlan> currentPlan() const;
     /// The plan as drawn (may be an invalid manual attempt).
@@ -67,7 +72,8 @@ public:
 
 public Q_SLOTS:
     void setStrategy(accel::ShardStrategy strategy);
-    void setStageCount(int stages); ///< 0 = as many as useful
+    void setStageCount(int stages);       ///< 0 = as many as useful
+    void setThreadsPerStage(int threads); ///< 0 = auto; clamped to 0..hostproto::kMaxModelThreads
     void setHostChecked(const QString &hostId, bool checked);
     /// Moves the boundary between stage b and b + 1 to `layer`; the plan becomes Manual.
     void moveBoundary(int boundary, int layer);
@@ -82,6 +88,7 @@ Q_SIGNALS:
     void killHostRequested(const QString &hostId);
     /// The shown plan or its validity changed.
     void planChanged();
+    void threadsPerStageChanged(int threads);
 
 private:
     void recompute();
@@ -107,6 +114,7 @@ private:
     QLabel *m_modelLabel;
     QComboBox *m_strategy;
     QSpinBox *m_stages;
+    QSpinBox *m_threads;
     QListWidget *m_hostList;
     ShardPlanBar *m_bar;
     QLabel *m_explanation;

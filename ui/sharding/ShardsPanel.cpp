@@ -149,7 +149,7 @@ void ShardsPanel::applyPlan(const ShardPlan &plan)
         } else if (s.backend.startsWith(QLatin1String("wasm"))) {
             backend = QStringLiteral("wasm");
         }
-        stages.append({s.hostId, s.firstLayer, s.lastLayer, backend});
+        stages.append({s.hostId, s.firstLayer, s.lastLayer, backend, m_configurator->threadsPerStage()});
     }
     m_recorder.reset();
     m_executor = std::make_unique<PipelineExecutor>(m_pool->server(), m_package, PipelineExecutor::Config{},

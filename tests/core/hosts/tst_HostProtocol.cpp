@@ -83,6 +83,18 @@ private Q_SLOTS:
                                                     "heartbeatIntervalMs':1000,'maxFrameBytes':1048576,"
                                                     "'dataKey':'0123456789abcdef0123456789abcdef'}"))
                                               << MessageType::Welcome;
+        QTest::newRow("model, threads absent (auto)")
+            << (J("{'v':1,'type':'model','id':5,'name':'demo','config':{},'tensors':[],'backend':'wasm'}"))
+            << MessageType::Model;
+        QTest::newRow("model, 1 thread")
+            << (J("{'v':1,'type':'model','id':5,'name':'demo','config':{},'tensors':[],'threads':1}"))
+            << MessageType::Model;
+        QTest::newRow("model, 64 threads")
+            << (J("{'v':1,'type':'model','id':5,'name':'demo','config':{},'tensors':[],'threads':64}"))
+            << MessageType::Model;
+        QTest::newRow("model, 2.0 threads")
+            << (J("{'v':1,'type':'model','id':5,'name':'demo','config':{},'tensors':[],'threads':2.0}"))
+            << MessageType::Model;
     }
     void decodesValidControl()
     {
@@ -154,6 +166,36 @@ private Q_SLOTS:
             << (J("{'v':1,'type':'metrics','values':{'a':'x'}}")) << ErrorCode::WrongType;
         QTest::newRow("error without message")
             << (J("{'v':1,'type':'error','code':'x'}")) << ErrorCode::MissingField;
+        QTest::newRow("model threads 0")
+            << (J("{'v':1,'type':'model','id':5,'name':'demo','config':{},'tensors':[],'threads':0}"))
+            << ErrorCode::WrongType;
+        QTest::newRow("model threads negative")
+            << (J("{'v':1,'type':'model','id':5,'name':'demo','config':{},'tensors':[],'threads':-2}"))
+            << ErrorCode::WrongType;
+        QTest::newRow("model threads fraction")
+            << (J("{'v':1,'type':'model','id':5,'name':'demo','config':{},'tensors':[],'threads':1.5}"))
+            << ErrorCode::WrongType;
+        QTest::newRow("model threads 65")
+            << (J("{'v':1,'type':'model','id':5,'name':'demo','config':{},'tensors':[],'threads':65}"))
+            << ErrorCode::WrongType;
+        QTest::newRow("model threads huge")
+            << (J("{'v':1,'type':'model','id':5,'name':'demo','config':{},'tensors':[],'threads':1e300}"))
+            << ErrorCode::WrongType;
+        QTest::newRow("model threads string")
+            << (J("{'v':1,'type':'model','id':5,'name':'demo','config':{},'tensors':[],'threads':'2'}"))
+            << ErrorCode::WrongType;
+        QTest::newRow("model threads 'auto'")
+            << (J("{'v':1,'type':'model','id':5,'name':'demo','config':{},'tensors':[],'threads':'auto'}"))
+            << ErrorCode::WrongType;
+        QTest::newRow("model threads null")
+            << (J("{'v':1,'type':'model','id':5,'name':'demo','config':{},'tensors':[],'threads':null}"))
+            << ErrorCode::WrongType;
+        QTest::newRow("model threads bool")
+            << (J("{'v':1,'type':'model','id':5,'name':'demo','config':{},'tensors':[],'threads':true}"))
+            << ErrorCode::WrongType;
+        QTest::newRow("model threads array")
+            << (J("{'v':1,'type':'model','id':5,'name':'demo','config':{},'tensors':[],'threads':[2]}"))
+            << ErrorCode::WrongType;
     }
     void rejectsBadControl()
     {
@@ -164,6 +206,10 @@ private Q_SLOTS:
         const Error &e = std::get<Error>(r);
         QCOMPARE(errorCode(e.code), errorCode(code));
         QVERIFY(!e.detail.isEmpty());
+        if (QByteArray(QTest::currentDataTag()).startsWith("model threads")) { // names the field and range
+            QVERIFY2(e.detail.contains(QLatin1String("'threads'")) && e.detail.contains(QLatin1String("64")),
+                     qPrintable(e.detail));
+        }
     }
 
     void rejectsOversizedControl()

@@ -14,6 +14,7 @@
 #include "pool/StandaloneHosts.h"
 
 #include <QElapsedTimer>
+#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -163,6 +164,94 @@ private Q_SLOTS:
         QCOMPARE(failed.count(), 0); // not second's request
     }
 
+    // modelReady.threads is what the page really runs: an explicit count is exact (or the deploy
+    // fails), a new count on the same page rebuilds the backend from the page's cached chunks, and
+    // the results match the native reference whatever the count.
+    void deployWithThreads_data()
+    {
+        QTest::addColumn<HostKind>("kind");
+        QTest::addColumn<int>("firstThreads");
+        QTest::addColumn<int>("secondThreads");
+        QTest::newRow("embedded 1 then 2") << HostKind::Embedded << 1 << 2;
+        QTest::newRow("chromium 2 then 1") << HostKind::Chromium << 2 << 1;
+    }
+
+    void deployWithThreads()
+    {
+        QFETCH(HostKind, kind);
+        QFETCH(int, firstThreads);
+        QFETCH(int, secondThreads);
+        HostSession *session = launch(kind);
+        if (!session) {
+            return;
+        }
+        if (!session->capabilities().crossOriginIsolated) {
+            QSKIP("the host page is not cross-origin isolated (COOP/COEP): no SharedArrayBuffer, so no "
+                  "Wasm threads beyond one");
+        }
+        auto package = std::make_shared<ModelPackage>(QStringLiteral("demo"), m_weights);
+        const int layers = package->layerCount();
+        const std::vector<int> tokens{5, 99, 1023, 4, 77, 300, 2, 8, 640};
+        ReferenceRunner reference(*m_weights);
+        ModelError error;
+        std::vector<float> expected;
+        QVERIFY(reference.embed(tokens, &expected, &error));
+        QVERIFY(reference.runLayers(&expected, int(tokens.size()), 0, layers, &error));
+
+        QByteArray outputs[2];
+        const int counts[2] = {firstThreads, secondThreads};
+        for (int i = 0; i < 2; ++i) {
+            HostModelClient client(session, package);
+            HostModelClient::DeployOptions options;
+            options.backend = QStringLiteral("wasm");
+            options.threads = counts[i];
+            QVERIFY(deploy(client, 0, layers, true, options));
+            QCOMPARE(client.requestedThreads(), counts[i]);
+            const QJsonObject info = client.deployInfo();
+            QCOMPARE(info.value(QLatin1String("backend")).toString(), QStringLiteral("wasm"));
+            QCOMPARE(info.value(QLatin1String("threads")).toInt(), counts[i]);
+            QVERIFY2(!info.contains(QLatin1String("threadsReason")),
+                     qPrintable(info.value(QLatin1String("threadsReason")).toString()));
+            if (i == 1) { // rebuilt from what the page holds: nothing is sent again
+                QCOMPARE(client.bytesUploaded(), qint64(0));
+            }
+            QVERIFY(run(client, client.runTokens(tokens), &outputs[i]));
+            const double rel = relError(outputs[i], expected);
+            QVERIFY2(rel <= kTolerance,
+                     qPrintable(QStringLiteral("%1 thread(s): rel %2").arg(counts[i]).arg(rel)));
+        }
+        qInfo() << "outputs with" << firstThreads << "and" << secondThreads << "threads are"
+                << (outputs[0] == outputs[1] ? "bit-identical" : "within tolerance");
+    }
+
+    // Backends without a thread count ignore it and say so; bad counts never leave the app.
+    void threadsIgnoredOrRefused()
+    {
+        HostSession *session = launch(HostKind::Embedded);
+        if (!session) {
+            return;
+        }
+        auto package = std::make_shared<ModelPackage>(QStringLiteral("demo"), m_weights);
+        HostModelClient client(session, package);
+        ModelError error;
+        for (const int bad : {-1, 65, 1000}) {
+            HostModelClient::DeployOptions options;
+            options.threads = bad;
+            QVERIFY(!client.deploy(0, 1, true, options, &error));
+            QVERIFY2(error.message.contains(QString::number(bad)), qPrintable(error.message));
+            QVERIFY(!client.isDeploying());
+        }
+        HostModelClient::DeployOptions js;
+        js.backend = QStringLiteral("js");
+        js.threads = 2;
+        QVERIFY(deploy(client, 0, 1, true, js));
+        const QJsonObject info = client.deployInfo();
+        QCOMPARE(info.value(QLatin1String("backend")).toString(), QStringLiteral("js"));
+        QCOMPARE(info.value(QLatin1String("threads")).toInt(), 1);
+        QVERIFY2(info.value(QLatin1String("threadsReason")).toString().contains(QLatin1String("ignored")),
+                 qPrintable(QJsonDocument(info).toJson(QJsonDocument::Compact)));
+    }
+
     void layerRangeErrors()
     {
         HostSession *session = launch(HostKind::Embedded);
@@ -260,10 +349,18 @@ private:
 
     bool deploy(HostModelClient &client, int first, int last, bool embed, const QString &backend)
     {
+        HostModelClient::DeployOptions options;
+        options.backend = backend;
+        return deploy(client, first, last, embed, options);
+    }
+
+    bool deploy(HostModelClient &client, int first, int last, bool embed,
+                const HostModelClient::DeployOptions &options)
+    {
         QSignalSpy done(&client, &HostModelClient::deployed);
         QSignalSpy failed(&client, &HostModelClient::deployFailed);
         ModelError error;
-        if (!client.deploy(first, last, embed, backend, &error)) {
+        if (!client.deploy(first, last, embed, options, &error)) {
             qWarning() << "deploy refused:" << error.message;
             return false;
         }

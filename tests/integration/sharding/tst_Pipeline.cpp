@@ -258,6 +258,11 @@ private Q_SLOTS:
         QVERIFY(!executor.start({{a, 0, 2, {}}, {a, 3, 4, {}}}, {}, &error)); // gap
         QVERIFY(!executor.start({{QStringLiteral("nobody"), 0, 4, {}}}, {}, &error));
         QVERIFY(error.contains(QLatin1String("nobody")));
+        for (const int threads : {-1, 65}) { // 0 = auto, 1..64 = exact
+            QVERIFY(!executor.start({{a, 0, 4, {}, threads}}, {}, &error));
+            QVERIFY2(error.contains(QLatin1String("threads")) && error.contains(QString::number(threads)),
+                     qPrintable(error));
+        }
         QCOMPARE(executor.submit({1, 2}), quint64(0)); // not started
     }
 
@@ -265,15 +270,19 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("fault");
         QTest::addColumn<bool>("spare");
-        QTest::newRow("kill -9 chromium, warm spare") << QStringLiteral("kill-browser") << true;
-        QTest::newRow("embedded renderer killed, warm spare") << QStringLiteral("kill-renderer") << true;
-        QTest::newRow("kill -9 chromium, no spare") << QStringLiteral("kill-browser") << false;
+        QTest::addColumn<int>("threads"); // per stage; a moved stage keeps its count
+        QTest::newRow("kill -9 chromium, warm spare, 1 thread per stage")
+            << QStringLiteral("kill-browser") << true << 1;
+        QTest::newRow("embedded renderer killed, warm spare") << QStringLiteral("kill-renderer") << true << 0;
+        QTest::newRow("kill -9 chromium, no spare, 1 thread per stage")
+            << QStringLiteral("kill-browser") << false << 1;
     }
 
     void faultDrill()
     {
         QFETCH(QString, fault);
         QFETCH(bool, spare);
+        QFETCH(int, threads);
         const bool browser = fault == QLatin1String("kill-browser");
         const QString a = launch(browser ? HostKind::Embedded : HostKind::Chromium);
         const QString victim = launch(browser ? HostKind::Chromium : HostKind::Embedded);
@@ -281,8 +290,9 @@ private Q_SLOTS:
         if (a.isEmpty() || victim.isEmpty() || (spare && s.isEmpty())) {
             return;
         }
-        QVERIFY(startPipeline({{a, 0, 2, QStringLiteral("auto")}, {victim, 2, 4, QStringLiteral("auto")}},
-                              spare ? QStringList{s} : QStringList{}));
+        QVERIFY(startPipeline(
+            {{a, 0, 2, QStringLiteral("auto"), threads}, {victim, 2, 4, QStringLiteral("auto"), threads}},
+            spare ? QStringList{s} : QStringList{}));
         QSignalSpy recovered(m_executor.get(), &PipelineExecutor::recovered);
         // A steady stream: one request every 30 ms, 60 in all; the fault hits after 10 answers.
         constexpr int kRequests = 60;
@@ -327,6 +337,14 @@ private Q_SLOTS:
             QCOMPARE(newHost, s);
         } else {
             QCOMPARE(newHost, a); // the surviving host now holds both ranges
+        }
+        // The moved stage keeps its thread count on the new host.
+        QCOMPARE(m_executor->stages().at(1).hostId, newHost);
+        QCOMPARE(m_executor->stages().at(1).threads, threads);
+        if (threads > 0) { // what the new host's page really runs
+            const auto stats = m_executor->stageStats();
+            QCOMPARE(stats.at(1).threads, threads);
+            QCOMPARE(stats.at(0).threads, threads);
         }
         qInfo().noquote() << QStringLiteral("%1: recovery %2 ms (detection to first replayed answer), all %3 "
                                             "requests answered once, %4 ms after the fault")

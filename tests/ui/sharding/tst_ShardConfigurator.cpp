@@ -12,6 +12,7 @@
 #include <QMenu>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTest>
 
 #include <memory>
@@ -207,6 +208,74 @@ private Q_SLOTS:
         QVERIFY(!c.currentPlan());
         QCOMPARE(c.error().code, ShardErrorCode::UnknownHost);
         QVERIFY(!c.isApplyEnabled());
+    }
+
+    void threadsPerStage_data()
+    {
+        QTest::addColumn<int>("set");
+        QTest::addColumn<int>("expected");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("auto") << 0 << 0 << QStringLiteral("Auto");
+        QTest::newRow("one") << 1 << 1 << QStringLiteral("1");
+        QTest::newRow("two") << 2 << 2 << QStringLiteral("2");
+        QTest::newRow("maximum") << 64 << 64 << QStringLiteral("64");
+        QTest::newRow("too many is clamped") << 65 << 64 << QStringLiteral("64");
+        QTest::newRow("negative is auto") << -3 << 0 << QStringLiteral("Auto");
+    }
+
+    void threadsPerStage()
+    {
+        QFETCH(int, set);
+        QFETCH(int, expected);
+        QFETCH(QString, text);
+        ShardConfigurator c;
+        c.setPlannerOptions(zeroHop());
+        c.setModel(facts12(), QStringLiteral("test"));
+        c.setHosts({host(QStringLiteral("a"), HostKind::Chromium, 1.0, 500 * kMiB),
+                    host(QStringLiteral("b"), HostKind::Embedded, 1.0, 500 * kMiB)});
+        QCOMPARE(c.threadsPerStage(), 0); // auto by default: what hosts did before per-stage threads
+        QSpinBox *spin = c.threadsSpinBox();
+        QVERIFY(spin);
+        QCOMPARE(spin->text(), QStringLiteral("Auto"));
+        // The operator finds it by its label.
+        bool labelled = false;
+        for (QLabel *label : c.findChildren<QLabel *>()) {
+            labelled =
+                labelled || (label->buddy() == spin && label->text().contains(QLatin1String("hreads")));
+        }
+        QVERIFY(labelled);
+        const std::optional<ShardPlan> before = c.currentPlan();
+        QVERIFY(before);
+        QSignalSpy changed(&c, &ShardConfigurator::threadsPerStageChanged);
+        QSignalSpy planChanged(&c, &ShardConfigurator::planChanged);
+        c.setThreadsPerStage(set);
+        QCOMPARE(c.threadsPerStage(), expected);
+        QCOMPARE(spin->text(), text);
+        QCOMPARE(changed.count(), expected == 0 ? 0 : 1);
+        // Threads do not change the layer split: the plan stays, and stays appliable.
+        QCOMPARE(planChanged.count(), 0);
+        QCOMPARE(*c.currentPlan(), *before);
+        QVERIFY(c.isApplyEnabled());
+    }
+
+    void threadsPerStageByKeyboard()
+    {
+        ShardConfigurator c;
+        QSpinBox *spin = c.threadsSpinBox();
+        QSignalSpy changed(&c, &ShardConfigurator::threadsPerStageChanged);
+        QTest::keyClick(spin, Qt::Key_Up);
+        QCOMPARE(c.threadsPerStage(), 1);
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(changed.at(0).at(0).toInt(), 1);
+        QTest::keyClick(spin, Qt::Key_Up);
+        QCOMPARE(c.threadsPerStage(), 2);
+        QTest::keyClick(spin, Qt::Key_Down);
+        QTest::keyClick(spin, Qt::Key_Down);
+        QCOMPARE(c.threadsPerStage(), 0);
+        QCOMPARE(spin->text(), QStringLiteral("Auto"));
+        QTest::keyClick(spin, Qt::Key_Down); // below auto: stays auto
+        QCOMPARE(c.threadsPerStage(), 0);
+        QCOMPARE(changed.count(), 4);
     }
 
     void applyEmitsThePlan()
