@@ -158,6 +158,13 @@ std::optional<Error> validateFields(MessageType type, const QJsonObject &o)
             return fail(ErrorCode::WrongType,
                         QStringLiteral("field 'dataKey' must be a string of at most 128 characters"));
         }
+        // Optional operator cap on the weights each backend of the page may hold; absent means the
+        // runtime's own default. 0 is not sent (the app omits the field instead).
+        if (o.contains(QLatin1String("weightLimitBytes")) &&
+            !isInteger(o.value(QLatin1String("weightLimitBytes")), 1, kMaxSafeInt)) {
+            return fail(ErrorCode::WrongType,
+                        QStringLiteral("field 'weightLimitBytes' must be an integer in [1, 2^53-1]"));
+        }
         return std::nullopt;
     case MessageType::Heartbeat:
         return requireInteger(o, "seq", 0, kMaxSafeInt);
@@ -279,6 +286,15 @@ std::optional<Error> validateFields(MessageType type, const QJsonObject &o)
             if (!it.value().isDouble()) {
                 return fail(ErrorCode::WrongType,
                             QStringLiteral("metric '%1' is not a number").arg(it.key()));
+            }
+        }
+        // Weight memory feeds the shard planner: byte counts, so whole and non-negative.
+        for (const char *key : {"weightBytes", "weightLimitBytes"}) {
+            if (values.contains(QLatin1String(key)) &&
+                !isInteger(values.value(QLatin1String(key)), 0, kMaxSafeInt)) {
+                return fail(ErrorCode::WrongType,
+                            QStringLiteral("metric '%1' must be a byte count (integer in [0, 2^53-1])")
+                                .arg(QLatin1String(key)));
             }
         }
         return std::nullopt;

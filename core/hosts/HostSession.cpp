@@ -77,6 +77,25 @@ HostSession::~HostSession()
     }
 }
 
+namespace {
+// decodeControl() already checked that these metrics are byte counts when present.
+qint64 byteMetric(const QJsonObject &values, QLatin1String key)
+{
+    const QJsonValue v = values.value(key);
+    return v.isDouble() ? qint64(v.toDouble()) : -1;
+}
+} // namespace
+
+qint64 HostSession::weightBytes() const
+{
+    return byteMetric(m_lastMetrics, QLatin1String("weightBytes"));
+}
+
+qint64 HostSession::reportedWeightLimitBytes() const
+{
+    return byteMetric(m_lastMetrics, QLatin1String("weightLimitBytes"));
+}
+
 QString HostSession::closeReasonName(CloseReason reason)
 {
     switch (reason) {
@@ -357,11 +376,14 @@ void HostSession::handleControl(const ControlMessage &message)
         }
         m_state = State::Ready;
         m_lastHeartbeatMs = m_lastActivityMs;
-        sendText(encodeControl(MessageType::Welcome,
-                               {{QStringLiteral("sessionId"), m_sessionId},
-                                {QStringLiteral("heartbeatIntervalMs"), m_config.heartbeatIntervalMs},
-                                {QStringLiteral("maxFrameBytes"), double(m_config.limits.maxFrameBytes)},
-                                {QStringLiteral("dataKey"), m_dataKey}}));
+        QJsonObject welcome{{QStringLiteral("sessionId"), m_sessionId},
+                            {QStringLiteral("heartbeatIntervalMs"), m_config.heartbeatIntervalMs},
+                            {QStringLiteral("maxFrameBytes"), double(m_config.limits.maxFrameBytes)},
+                            {QStringLiteral("dataKey"), m_dataKey}};
+        if (m_config.weightLimitBytes > 0) {
+            welcome.insert(QStringLiteral("weightLimitBytes"), double(m_config.weightLimitBytes));
+        }
+        sendText(encodeControl(MessageType::Welcome, welcome));
         qCInfo(lcHosts).noquote() << "host" << m_hostId << hostKindName(m_kind)
                                   << "ready:" << m_capabilities.userAgent;
         Q_EMIT ready();
@@ -397,7 +419,9 @@ void HostSession::handleControl(const ControlMessage &message)
                          o.value(QLatin1String("message")).toString());
         return;
     case MessageType::Metrics:
-        Q_EMIT metricsReceived(o.value(QLatin1String("values")).toObject());
+        m_lastMetrics = o.value(QLatin1String("values")).toObject();
+        m_lastMetricsMs = m_lastActivityMs;
+        Q_EMIT metricsReceived(m_lastMetrics);
         return;
     case MessageType::RunTiming:
         Q_EMIT runTimed(quint64(o.value(QLatin1String("id")).toDouble()),

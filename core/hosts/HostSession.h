@@ -51,6 +51,9 @@ public:
         int heartbeatIntervalMs = 1000;
         /// Malformed messages tolerated after hello (each gets an error reply) before closing.
         int maxProtocolErrors = 16;
+        /// Operator cap on the weight bytes each compute backend of the page may hold, sent in
+        /// `welcome` as `weightLimitBytes`; 0 = the runtime's own default (field omitted).
+        qint64 weightLimitBytes = 0;
     };
 
     /// Takes ownership of `socket` (reparented to the session).
@@ -74,6 +77,16 @@ public:
     quint64 heartbeatCount() const { return m_heartbeatCount; }
     qint64 bytesSent() const { return m_bytesSent; }
     qint64 bytesReceived() const { return m_bytesReceived; }
+    /// The cap this session sent in `welcome` (0 = none, the runtime default applies).
+    qint64 weightLimitBytes() const { return m_config.weightLimitBytes; }
+    /// The values of the last valid `metrics` message (empty until the first one).
+    QJsonObject lastMetrics() const { return m_lastMetrics; }
+    /// Clock time of the last `metrics` message, -1 before the first one.
+    qint64 lastMetricsMs() const { return m_lastMetricsMs; }
+    /// Weight bytes held by the page's compute backends and their limit, from the last metrics
+    /// (`weightBytes` / `weightLimitBytes`); -1 when the page has not reported them.
+    qint64 weightBytes() const;
+    qint64 reportedWeightLimitBytes() const;
 
     /// Sends `run` for layers [firstLayer, lastLayer] of `model` followed by `input` as an
     /// Activation frame. Returns the request id, or 0 when not Ready or the frame is invalid.
@@ -153,6 +166,8 @@ private:
     qint64 m_bytesReceived = 0;
     int m_protocolErrors = 0;
     quint64 m_nextRequestId = 1;
+    QJsonObject m_lastMetrics;
+    qint64 m_lastMetricsMs = -1;
 };
 
 } // namespace accel

@@ -237,6 +237,11 @@ void RuntimeServer::stop()
     }
 }
 
+void RuntimeServer::setWeightLimitBytes(qint64 bytes)
+{
+    m_config.weightLimitBytes = qMax<qint64>(0, bytes);
+}
+
 bool RuntimeServer::isListening() const
 {
     return m_http != nullptr;
@@ -405,6 +410,7 @@ void RuntimeServer::acceptSocket(QWebSocket *socket)
     HostSession::Config sessionConfig;
     sessionConfig.limits = m_config.limits;
     sessionConfig.heartbeatIntervalMs = m_config.heartbeatIntervalMs;
+    sessionConfig.weightLimitBytes = qMax<qint64>(0, m_config.weightLimitBytes);
     auto *session = new HostSession(socket, hostId, *kind, m_clock, sessionConfig, this);
     m_pending.append(session);
     connect(session, &HostSession::ready, this, [this, session] {

@@ -33,6 +33,9 @@ struct RuntimeServerConfig
     int heartbeatIntervalMs = 1000;
     int heartbeatTimeoutMs = 5000;
     int helloTimeoutMs = 15000;
+    /// Operator cap on the weight bytes each compute backend of a page may hold (sent in
+    /// `welcome`); the page uses the smaller of this and its backend's default. 0 = no cap.
+    qint64 weightLimitBytes = 0;
 };
 
 /// Serves the runtime page (`resources/runtime/`) over HTTP with COOP/COEP headers and accepts
@@ -66,6 +69,10 @@ public:
     quint16 port() const { return m_port; }
     QString token() const { return m_token; }
     const RuntimeServerConfig &config() const { return m_config; }
+    /// Changes config().weightLimitBytes (bytes, 0 = no cap, negative is treated as 0). Applies to
+    /// hosts that connect from now on: a connected page keeps the cap of its welcome until it
+    /// reconnects.
+    void setWeightLimitBytes(qint64 bytes);
     /// "http://127.0.0.1:PORT" — also the only WebSocket origin accepted.
     QString origin() const;
     QUrl baseUrl() const;

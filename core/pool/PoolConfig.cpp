@@ -115,6 +115,13 @@ QString PoolConfig::validate() const
     if (historyMs < 1000 || historyMs > 86'400'000) {
         return QStringLiteral("historyMs: %1 is outside 1000..86400000").arg(historyMs);
     }
+    if (weightLimitBytes != 0 &&
+        (weightLimitBytes < kMinWeightLimitBytes || weightLimitBytes > kMaxWeightLimitBytes)) {
+        return QStringLiteral("weightLimitBytes: %1 is neither 0 (runtime default) nor within %2..%3")
+            .arg(weightLimitBytes)
+            .arg(kMinWeightLimitBytes)
+            .arg(kMaxWeightLimitBytes);
+    }
     const QString breakerError = breaker.validate();
     if (!breakerError.isEmpty()) {
         return QStringLiteral("breaker: %1").arg(breakerError);
@@ -137,6 +144,7 @@ ValueOrError<PoolConfig> PoolConfig::fromJson(const QJsonObject &json)
         QStringLiteral("restartWindowMs"),
         QStringLiteral("updateIntervalMs"),
         QStringLiteral("historyMs"),
+        QStringLiteral("weightLimitBytes"),
         QStringLiteral("breaker"),
     };
     for (auto it = json.begin(); it != json.end(); ++it) {
@@ -209,6 +217,10 @@ ValueOrError<PoolConfig> PoolConfig::fromJson(const QJsonObject &json)
             return ValueOrError<PoolConfig>::failure(error);
         }
     }
+    if (!readInt(json, QStringLiteral("weightLimitBytes"), 0, kMaxWeightLimitBytes, &c.weightLimitBytes,
+                 &error)) {
+        return ValueOrError<PoolConfig>::failure(error);
+    }
     if (!readDouble(json, QStringLiteral("restartBackoffMultiplier"), &c.restartBackoffMultiplier, &error)) {
         return ValueOrError<PoolConfig>::failure(error);
     }
@@ -250,6 +262,7 @@ QJsonObject PoolConfig::toJson() const
         {QStringLiteral("restartWindowMs"), double(restartWindowMs)},
         {QStringLiteral("updateIntervalMs"), double(updateIntervalMs)},
         {QStringLiteral("historyMs"), double(historyMs)},
+        {QStringLiteral("weightLimitBytes"), double(weightLimitBytes)},
         {QStringLiteral("breaker"), breaker.toJson()},
     };
 }

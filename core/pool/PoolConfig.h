@@ -41,6 +41,12 @@ struct PoolConfig
     qint64 restartWindowMs = 600'000;      ///< > 0
     qint64 updateIntervalMs = 100;         ///< throttle of model/chart updates (10 Hz), 10..5000
     qint64 historyMs = 600'000;            ///< chart history kept, 1'000..86'400'000
+    /// Operator cap on the weight bytes each compute backend of a host may hold (every page gets
+    /// it in `welcome`; the page uses the smaller of this and its backend's default). 0 = no cap,
+    /// the runtime's defaults apply; otherwise 1 MiB..2^53-1 bytes.
+    qint64 weightLimitBytes = 0;
+    static constexpr qint64 kMinWeightLimitBytes = 1024 * 1024;
+    static constexpr qint64 kMaxWeightLimitBytes = (qint64(1) << 53) - 1;
     /// Per-host breaker. Default: BreakerConfig defaults plus consecutiveFailureThreshold 3 (three
     /// failed calls in a row open it). A lost host opens its breaker at once (CircuitBreaker::tripNow).
     BreakerConfig breaker = defaultBreaker();

@@ -37,9 +37,22 @@ struct PoolHostInfo
     int leases = 0;
     int generation = 0; ///< 0 for an original host, n for its n-th replacement
     QString lastError;  ///< why it was lost or the last failure, empty if none
+    /// Weight memory of the host's compute backends from its last `metrics` (bytes held and the
+    /// limit they accept, summed over its deployed models; the limit of a fresh backend when none
+    /// is deployed). -1 = unknown (not connected, or not reported yet).
+    qint64 weightBytes = -1;
+    qint64 weightLimitBytes = -1;
+    /// Free weight memory when both numbers are known, else -1; see accel::freeWeightBytes().
+    qint64 freeWeightBytes(qint64 reusableBytes = 0) const;
 
     bool operator==(const PoolHostInfo &) const = default;
 };
+
+/// Weight bytes a host can still take: limit - (held - reusable), clamped to [0, limit]; -1 when
+/// held or limit is unknown (< 0). `reusableBytes`: weights of the model being planned that the
+/// host already holds (from the applied plan). A new plan of that model replaces them (the page
+/// keeps a model's tensors by name), so they count as free rather than making the host look full.
+qint64 freeWeightBytes(qint64 weightBytes, qint64 weightLimitBytes, qint64 reusableBytes = 0);
 
 /// A breaker transition of one pool host, kept for the circuit-state timeline.
 struct PoolBreakerTransition

@@ -57,6 +57,8 @@ QVariant PoolModel::display(const PoolHostInfo &h, int column) const
         const qint64 ageMs = std::max<qint64>(0, m_clock->nowMs() - h.lastHeartbeatMs);
         return QStringLiteral("%1 s ago").arg(double(ageMs) / 1000.0, 0, 'f', 1);
     }
+    case WeightsColumn:
+        return formatWeights(h.weightBytes, h.weightLimitBytes);
     default:
         return {};
     }
@@ -75,9 +77,16 @@ QVariant PoolModel::data(const QModelIndex &index, int role) const
         if (index.column() == StateColumn && !h.lastError.isEmpty()) {
             return h.lastError;
         }
+        if (index.column() == WeightsColumn && h.freeWeightBytes() >= 0) {
+            return QStringLiteral("%1 of %2 bytes of weights held, %3 free")
+                .arg(h.weightBytes)
+                .arg(h.weightLimitBytes)
+                .arg(h.freeWeightBytes());
+        }
         return {};
     case Qt::TextAlignmentRole:
-        if (index.column() == HealthColumn || index.column() == LatencyColumn) {
+        if (index.column() == HealthColumn || index.column() == LatencyColumn ||
+            index.column() == WeightsColumn) {
             return QVariant::fromValue(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter));
         }
         return {};
@@ -95,6 +104,10 @@ QVariant PoolModel::data(const QModelIndex &index, int role) const
         return h.latencyMs;
     case LastHeartbeatMsRole:
         return h.lastHeartbeatMs;
+    case WeightBytesRole:
+        return h.weightBytes;
+    case WeightLimitBytesRole:
+        return h.weightLimitBytes;
     case SortRole:
         switch (index.column()) {
         case StateColumn:
@@ -107,6 +120,8 @@ QVariant PoolModel::data(const QModelIndex &index, int role) const
             return h.latencyMs;
         case HeartbeatColumn:
             return h.lastHeartbeatMs;
+        case WeightsColumn:
+            return h.weightBytes;
         default:
             return display(h, index.column());
         }
@@ -138,9 +153,25 @@ QVariant PoolModel::headerData(int section, Qt::Orientation orientation, int rol
         return QStringLiteral("Latency");
     case HeartbeatColumn:
         return QStringLiteral("Last heartbeat");
+    case WeightsColumn:
+        return QStringLiteral("Weights");
     default:
         return {};
     }
+}
+
+QString PoolModel::formatWeights(qint64 weightBytes, qint64 weightLimitBytes)
+{
+    if (weightBytes < 0 || weightLimitBytes < 0) {
+        return QStringLiteral("-");
+    }
+    constexpr double kMiB = 1024.0 * 1024.0;
+    // The limit is usually a whole number of MiB (2048, a configured cap): no decimals then.
+    const double limitMiB = double(weightLimitBytes) / kMiB;
+    const bool wholeLimit = weightLimitBytes % (1024 * 1024) == 0;
+    return QStringLiteral("%1 / %2 MiB")
+        .arg(double(weightBytes) / kMiB, 0, 'f', 1)
+        .arg(limitMiB, 0, 'f', wholeLimit ? 0 : 1);
 }
 
 QHash<int, QByteArray> PoolModel::roleNames() const
@@ -153,6 +184,8 @@ QHash<int, QByteArray> PoolModel::roleNames() const
     names.insert(HealthRole, "health");
     names.insert(LatencyMsRole, "latencyMs");
     names.insert(LastHeartbeatMsRole, "lastHeartbeatMs");
+    names.insert(WeightBytesRole, "weightBytes");
+    names.insert(WeightLimitBytesRole, "weightLimitBytes");
     return names;
 }
 
@@ -192,6 +225,7 @@ void PoolModel::upsert(const PoolHostInfo &info)
     mark(old.health != info.health, HealthColumn);
     mark(old.latencyMs != info.latencyMs, LatencyColumn);
     mark(old.lastHeartbeatMs != info.lastHeartbeatMs, HeartbeatColumn);
+    mark(old.weightBytes != info.weightBytes || old.weightLimitBytes != info.weightLimitBytes, WeightsColumn);
     if (last >= 0) {
         emit dataChanged(index(row, first), index(row, last));
     }

@@ -11,8 +11,8 @@ class Clock;
 class ResourcePool;
 
 /// One row per pool host: host, kind, backends, state, breaker state, health, latency, last
-/// heartbeat. Updates are applied as the pool publishes them (already throttled, ~10 Hz) and emit
-/// dataChanged only over the columns that changed in the changed row.
+/// heartbeat, weight memory. Updates are applied as the pool publishes them (already throttled, ~10 Hz) and
+/// emit dataChanged only over the columns that changed in the changed row.
 ///
 /// Roles: DisplayRole (plain English text for logs/tables; ui/ delegates add colours), plus the
 /// typed roles below. Thread: the pool's (GUI) thread.
@@ -29,6 +29,7 @@ public:
         HealthColumn,
         LatencyColumn,
         HeartbeatColumn,
+        WeightsColumn, ///< weight memory held / limit, "12.3 / 2048 MiB"
         ColumnCount
     };
     Q_ENUM(Column)
@@ -41,6 +42,8 @@ public:
         LatencyMsRole,                 ///< qint64, -1 unknown
         LastHeartbeatMsRole,           ///< qint64 Clock ms, -1 never
         SortRole,                      ///< numeric value where the column has one
+        WeightBytesRole,               ///< qint64, -1 unknown
+        WeightLimitBytesRole,          ///< qint64, -1 unknown
     };
 
     /// A model fed by hand (tests, replays). `clock` (nullptr = system) turns heartbeat times into ages.
@@ -66,6 +69,9 @@ public:
     const PoolHostInfo &hostAt(int row) const { return m_rows.at(row); }
     QString hostIdAt(int row) const;
     int connectedCount() const;
+
+    /// Compact weight memory text: "12.3 / 2048 MiB" (held / limit), "-" when unknown.
+    static QString formatWeights(qint64 weightBytes, qint64 weightLimitBytes);
 
 Q_SIGNALS:
     void countsChanged(int connected, int total);

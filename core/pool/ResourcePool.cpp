@@ -56,6 +56,8 @@ struct ResourcePool::Entry
     quint64 probeRequest = 0; ///< echo in flight, 0 = none
     qint64 probeSentNs = 0;
     QString lastError;
+    qint64 weightBytes = -1;      ///< from the session's last metrics, -1 = not reported
+    qint64 weightLimitBytes = -1; ///< ditto
     PoolHostInfo published;
     bool everPublished = false;
 };
@@ -76,6 +78,10 @@ ResourcePool::ResourcePool(RuntimeServer *server, PoolConfig config, const Clock
     m_timer->setInterval(int(m_config.updateIntervalMs));
     connect(m_timer, &QTimer::timeout, this, &ResourcePool::tick);
     if (m_server) {
+        // The pool's hosts connect through this server: its welcome carries the pool's cap.
+        if (m_config.weightLimitBytes > 0) {
+            m_server->setWeightLimitBytes(m_config.weightLimitBytes);
+        }
         connect(m_server, &RuntimeServer::sessionOpened, this, &ResourcePool::onSessionOpened);
         connect(m_server, &RuntimeServer::sessionClosed, this, &ResourcePool::onSessionClosed);
     }
@@ -527,7 +533,11 @@ void ResourcePool::onSessionOpened(HostSession *session)
     e->nextProbeMs = 0;
     e->probeRequest = 0;
     e->lastError.clear();
+    // A new page holds no weights yet; its metrics say what it holds and accepts.
+    e->weightBytes = session->weightBytes();
+    e->weightLimitBytes = session->reportedWeightLimitBytes();
     connect(session, &HostSession::heartbeatReceived, this, [this, id](quint64) { onHeartbeat(id); });
+    connect(session, &HostSession::metricsReceived, this, [this, id](const QJsonObject &) { onMetrics(id); });
     connect(session, &HostSession::resultReceived, this,
             [this, id](quint64 requestId, const hostproto::TensorFrame &) { onResult(id, requestId); });
     connect(session, &HostSession::hostError, this,
@@ -662,6 +672,22 @@ void ResourcePool::onHeartbeat(const QString &hostId)
         return;
     }
     e->lastHeartbeatMs = e->session->lastHeartbeatMs();
+    markDirty(*e);
+}
+
+void ResourcePool::onMetrics(const QString &hostId)
+{
+    Entry *e = entry(hostId);
+    if (!e || !e->session) {
+        return;
+    }
+    // decodeControl() rejected metrics whose weight fields are not byte counts; a page that
+    // reports only one of the two is treated as not reporting weight memory.
+    const qint64 weight = e->session->weightBytes();
+    const qint64 limit = e->session->reportedWeightLimitBytes();
+    const bool both = weight >= 0 && limit >= 0;
+    e->weightBytes = both ? weight : -1;
+    e->weightLimitBytes = both ? limit : -1;
     markDirty(*e);
 }
 
@@ -886,7 +912,10 @@ PoolHostInfo ResourcePool::infoOf(const Entry &e) const
     i.leases = e.leases;
     i.generation = e.generation;
     i.lastError = e.lastError;
-    if (e.session && e.session->isReady()) {
+    const bool connected = e.session && e.session->isReady();
+    i.weightBytes = connected ? e.weightBytes : -1;
+    i.weightLimitBytes = connected ? e.weightLimitBytes : -1;
+    if (connected) {
         const HostCapabilities &c = e.session->capabilities();
         i.webGpu = c.webgpu.adapterFound;
         i.webNn = !c.webnn.contextDevices.isEmpty();

@@ -142,6 +142,7 @@ private:
     void onInstanceExited(const QString &hostId, int generation, bool crashed, const QString &detail);
     void onResult(const QString &hostId, quint64 requestId);
     void onHeartbeat(const QString &hostId);
+    void onMetrics(const QString &hostId);
     void onBreakerEvent(const QString &hostId, const BreakerEvent &event);
     void maintain();
     void sizeKind(HostKind kind);

@@ -472,6 +472,17 @@ QString PipelineExecutor::pickHost(int index) const
         }
         plan.stages.append(planned);
     }
+    // Free weight memory from each page's last metrics. This model's ranges a host already holds
+    // count as free (a redeployment of the model replaces those tensors), so the surviving
+    // stages still fit their hosts in the planner's check; unknown memory (-1) does not limit.
+    QHash<QString, qint64> held;
+    for (const Stage &s : m_stages) {
+        if (s.spec.lastLayer > s.spec.firstLayer) {
+            held[s.spec.hostId] +=
+                planner.stageMemoryBytes(s.spec.lastLayer - s.spec.firstLayer, s.spec.firstLayer == 0,
+                                         s.spec.lastLayer >= plan.layerCount);
+        }
+    }
     QList<ShardHost> hosts;
     QSet<QString> listed;
     for (HostSession *s : m_server->sessions()) {
@@ -479,6 +490,8 @@ QString PipelineExecutor::pickHost(int index) const
         h.id = s->id();
         h.kind = s->kind();
         h.msPerLayer = msPerLayer.value(h.id, -1);
+        h.freeMemoryBytes =
+            freeWeightBytes(s->weightBytes(), s->reportedWeightLimitBytes(), held.value(h.id));
         h.usable = usable(h.id);
         hosts.append(h);
         listed.insert(h.id);

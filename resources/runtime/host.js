@@ -23,6 +23,8 @@ const state = {
   heartbeatIntervalMs: 1000,
   maxFrameBytes: 0,
   dataKey: '',               // this session's key for the compute worker's data connection
+  weightLimitBytes: 0,       // operator cap from welcome (0: the backends' own defaults)
+  backendChoice: '',         // the last backend a model was deployed on (for the fresh-backend limit)
   seq: 0,
   queuedErrors: [],
   counters: { framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0, reconnects: 0, errorsReported: 0 },
@@ -210,7 +212,46 @@ function startHeartbeat() {
   }, state.heartbeatIntervalMs);
 }
 
-function sendMetrics() {
+const GiB = 1024 * 1024 * 1024;
+
+// The weight limit each compute backend gives itself when not told otherwise (compute/index.js,
+// webgpu-ops.js: 2 GiB, WebGPU at most 4 x the adapter's maxBufferSize, which its device requests).
+async function defaultWeightLimitBytes(name) {
+  if (name === 'webgpu') {
+    const { capabilities: caps } = await capabilities();
+    const maxBuffer = Number(caps.webgpu && caps.webgpu.limits && caps.webgpu.limits.maxBufferSize);
+    if (Number.isSafeInteger(maxBuffer) && maxBuffer > 0) return Math.min(2 * GiB, maxBuffer * 4);
+  }
+  return 2 * GiB;
+}
+
+// Options for module.createBackend(name): with an operator cap, the smaller of the cap and the
+// backend's default; without one, nothing (the backend keeps its default).
+async function backendOptions(name) {
+  if (!(state.weightLimitBytes > 0)) return {};
+  return { memoryLimitBytes: Math.min(state.weightLimitBytes, await defaultWeightLimitBytes(name)) };
+}
+
+// Weight bytes held by the deployed models' backends and their limits (summed over backends: each
+// model has its own backend). With nothing deployed: 0 bytes of what a fresh backend would accept.
+async function weightMemory() {
+  let weightBytes = 0;
+  let weightLimitBytes = 0;
+  for (const entry of models.values()) {
+    const usage = await entry.backend.memoryUsage();
+    if (!Number.isSafeInteger(usage.weightBytes) || !Number.isSafeInteger(usage.limitBytes)) return null;
+    weightBytes += usage.weightBytes;
+    weightLimitBytes += usage.limitBytes;
+  }
+  if (models.size === 0) {
+    const name = state.backendChoice || 'wasm';
+    const options = await backendOptions(name);
+    weightLimitBytes = options.memoryLimitBytes ?? await defaultWeightLimitBytes(name);
+  }
+  return { weightBytes, weightLimitBytes };
+}
+
+async function sendMetrics() {
   const values = {
     uptimeMs: Math.round(performance.now() - state.startedAt),
     framesIn: state.counters.framesIn,
@@ -223,6 +264,13 @@ function sendMetrics() {
   };
   if (performance.memory && typeof performance.memory.usedJSHeapSize === 'number') {
     values.jsHeapUsedBytes = performance.memory.usedJSHeapSize;
+  }
+  try {
+    const memory = await weightMemory();
+    if (memory) Object.assign(values, memory);
+  } catch (e) {
+    // The compute worker is gone (reported as compute_failed): the counters still go out.
+    console.warn('weight memory unavailable:', e && e.message ? e.message : e);
   }
   send(control('metrics', { values }));
 }
@@ -241,6 +289,8 @@ function handleControl(msg) {
       state.maxFrameBytes = msg.maxFrameBytes;
       state.dataKey = typeof msg.dataKey === 'string' ? msg.dataKey : '';
       ensureDataChannel();
+      state.weightLimitBytes = Number.isSafeInteger(msg.weightLimitBytes) && msg.weightLimitBytes > 0
+        ? msg.weightLimitBytes : 0;
       setStatus(`connected (session ${msg.sessionId})`);
       startHeartbeat();
       for (const text of state.queuedErrors.splice(0)) send(text);
@@ -345,8 +395,9 @@ async function handleModel(msg) {
         entry.backend.dispose();
         models.delete(msg.name);
       }
-      entry = { backend: await module.createBackend(name, { threads }), config: msg.config, tensors: new Set(),
-                threads };
+      entry = { backend: await module.createBackend(name, { ...(await backendOptions(name)), threads }),
+                config: msg.config, tensors: new Set(), threads };
+      state.backendChoice = name;
       models.set(msg.name, entry);
     }
     entry.config = msg.config;
@@ -370,6 +421,7 @@ async function handleModel(msg) {
       ...(threadsReason ? { threadsReason } : {}),
       ...(probe ? { probe } : {}),
     }));
+    sendMetrics(); // the app learns the new weight memory now, not at the next 5th heartbeat
   } catch (e) {
     fail('load_failed', e && e.message ? e.message : String(e));
   }

@@ -115,23 +115,58 @@ void ShardsPanel::setModel(std::shared_ptr<ModelPackage> package)
     refreshHosts();
 }
 
-void ShardsPanel::refreshHosts()
+QHash<QString, qint64> ShardsPanel::heldWeightBytes(const QList<PipelineStage> &stages,
+                                                    const ShardModelFacts &facts)
 {
-    if (!m_pool) {
-        return;
+    const ShardPlanner planner(facts);
+    QHash<QString, qint64> held;
+    for (const PipelineStage &s : stages) {
+        if (s.lastLayer > s.firstLayer) {
+            held[s.hostId] += planner.stageMemoryBytes(s.lastLayer - s.firstLayer, s.firstLayer == 0,
+                                                       s.lastLayer >= facts.layerCount);
+        }
     }
-    QList<ShardHost> hosts;
-    for (const PoolHostInfo &info : m_pool->hosts()) {
+    return held;
+}
+
+QList<ShardHost> ShardsPanel::shardHosts(const QList<PoolHostInfo> &hosts,
+                                         const QHash<QString, double> &msPerLayer,
+                                         const QHash<QString, qint64> &reusableBytes)
+{
+    QList<ShardHost> out;
+    out.reserve(hosts.size());
+    for (const PoolHostInfo &info : hosts) {
         ShardHost h;
         h.id = info.id;
         h.kind = info.kind;
         h.backend = info.backends.value(0);
         h.health = info.health;
         h.usable = info.state == PoolHostState::Ready && info.breaker != BreakerState::Open;
-        h.msPerLayer = m_measuredMsPerLayer.value(info.id, -1);
-        hosts.append(h);
+        h.msPerLayer = msPerLayer.value(info.id, -1);
+        h.freeMemoryBytes = info.freeWeightBytes(reusableBytes.value(info.id, 0));
+        out.append(h);
     }
-    m_configurator->setHosts(hosts);
+    return out;
+}
+
+void ShardsPanel::refreshHosts()
+{
+    if (!m_pool) {
+        return;
+    }
+    // A host of the applied plan holds this model's weights for its range. Re-planning the same
+    // model replaces those tensors (the page keeps them by name, and its backend counts a
+    // replaced tensor once), so they count as free: otherwise a host running the pipeline under a
+    // tight cap would look full and even re-applying the same plan would be refused. Tensors of
+    // a range a new plan moves away stay on the page (the runtime has no unload message yet); if
+    // the new range then does not fit, the page refuses the load with its memory error and the
+    // executor reports it.
+    QHash<QString, qint64> reusable;
+    if (m_executor && m_package && m_appliedPackage == m_package) {
+        reusable =
+            heldWeightBytes(m_executor->stages(), ShardModelFacts::fromConfig(m_package->weights().config()));
+    }
+    m_configurator->setHosts(shardHosts(m_pool->hosts(), m_measuredMsPerLayer, reusable));
 }
 
 void ShardsPanel::applyPlan(const ShardPlan &plan)
@@ -155,6 +190,7 @@ void ShardsPanel::applyPlan(const ShardPlan &plan)
     m_executor = std::make_unique<PipelineExecutor>(m_pool->server(), m_package, PipelineExecutor::Config{},
                                                     Clock::system());
     m_executor->setPool(m_pool);
+    m_appliedPackage = m_package;
     if (m_metrics) {
         m_recorder = std::make_unique<PipelineMetrics>(
             m_executor.get(), m_metrics, ModelConfig::familyName(m_package->weights().config().family));
@@ -180,6 +216,7 @@ void ShardsPanel::applyPlan(const ShardPlan &plan)
     if (!m_executor->start(stages, plan.spareHostIds, &error)) {
         m_status->setText(tr("The plan could not be started: %1").arg(error));
         m_executor.reset();
+        m_appliedPackage.reset();
         return;
     }
     m_status->setText(tr("Deploying %n stage(s)…", nullptr, int(stages.size())));

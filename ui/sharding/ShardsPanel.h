@@ -1,5 +1,8 @@
 #pragma once
 
+#include "pool/PoolHostInfo.h"
+#include "sharding/ShardPlanner.h"
+
 #include <QHash>
 #include <QPointer>
 #include <QWidget>
@@ -21,10 +24,10 @@ class ModelPackage;
 class PipelineExecutor;
 class PipelineMetrics;
 class ResourcePool;
+struct PipelineStage;
 namespace ui {
 class ShardConfigurator;
 }
-struct ShardPlan;
 
 /// The Shards dock: the shard configurator over the pool's connected hosts, and the pipeline that
 /// an applied plan starts (PipelineExecutor). Runs a stream of requests through it, checks every
@@ -50,6 +53,18 @@ public:
     int mismatches() const { return m_mismatches; }
     int failures() const { return m_failed; }
 
+    /// Weight bytes of the model each host holds under `stages` (an applied pipeline's current
+    /// stages, [firstLayer, lastLayer); a host holding two ranges after a recovery counts both),
+    /// as the planner counts them (float32, embeddings on the first stage, final norm on the last).
+    static QHash<QString, qint64> heldWeightBytes(const QList<PipelineStage> &stages,
+                                                  const ShardModelFacts &facts);
+    /// The configurator's candidates from the pool's hosts. freeMemoryBytes comes from each host's
+    /// reported weight memory (limit - held; -1 = unknown, not limiting) with `reusableBytes` (the
+    /// planned model's weights the host already holds) counted as free: see refreshHosts().
+    static QList<ShardHost> shardHosts(const QList<PoolHostInfo> &hosts,
+                                       const QHash<QString, double> &msPerLayer,
+                                       const QHash<QString, qint64> &reusableBytes);
+
 public Q_SLOTS:
     void applyPlan(const accel::ShardPlan &plan);
     void runStream();
@@ -74,6 +89,7 @@ private:
     QPlainTextEdit *m_log;
     QTimer *m_refresh;
     std::unique_ptr<PipelineExecutor> m_executor;
+    std::shared_ptr<ModelPackage> m_appliedPackage; ///< the model m_executor runs
     std::unique_ptr<PipelineMetrics> m_recorder;
     QHash<QString, double> m_measuredMsPerLayer; ///< host -> last measured ms per layer
     std::vector<int> m_streamTokens;

@@ -5,6 +5,9 @@
 #include <QTest>
 #include <QtEndian>
 
+#include <initializer_list>
+#include <utility>
+
 using namespace accel::hostproto;
 
 Q_DECLARE_METATYPE(accel::hostproto::ErrorCode)
@@ -95,6 +98,17 @@ private Q_SLOTS:
         QTest::newRow("model, 2.0 threads")
             << (J("{'v':1,'type':'model','id':5,'name':'demo','config':{},'tensors':[],'threads':2.0}"))
             << MessageType::Model;
+        QTest::newRow("welcome with weight cap")
+            << (J("{'v':1,'type':'welcome','sessionId':'s','heartbeatIntervalMs':1000,'"
+                  "maxFrameBytes':1048576,'weightLimitBytes':4194304}"))
+            << MessageType::Welcome;
+        QTest::newRow("welcome with largest weight cap")
+            << (J("{'v':1,'type':'welcome','sessionId':'s','heartbeatIntervalMs':1000,'"
+                  "maxFrameBytes':1048576,'weightLimitBytes':9007199254740991}"))
+            << MessageType::Welcome;
+        QTest::newRow("metrics with weights")
+            << (J("{'v':1,'type':'metrics','values':{'weightBytes':0,'weightLimitBytes':2147483648}}"))
+            << MessageType::Metrics;
     }
     void decodesValidControl()
     {
@@ -129,6 +143,27 @@ private Q_SLOTS:
         QTest::newRow("heartbeat no seq") << (J("{'v':1,'type':'heartbeat'}")) << ErrorCode::MissingField;
         QTest::newRow("heartbeat negative seq")
             << (J("{'v':1,'type':'heartbeat','seq':-1}")) << ErrorCode::WrongType;
+        const char *welcome = "{'v':1,'type':'welcome','sessionId':'s','heartbeatIntervalMs':1000,"
+                              "'maxFrameBytes':1048576,'weightLimitBytes':%1}";
+        for (const auto &[name, value] : std::initializer_list<std::pair<const char *, const char *>>{
+                 {"welcome weight cap 0", "0"},
+                 {"welcome weight cap negative", "-4096"},
+                 {"welcome weight cap fraction", "1048576.5"},
+                 {"welcome weight cap string", "'4194304'"},
+                 {"welcome weight cap null", "null"},
+                 {"welcome weight cap above 2^53", "9007199254740993"},
+                 {"welcome weight cap object", "{}"}}) {
+            QTest::newRow(name) << J(qPrintable(QString::fromLatin1(welcome).arg(QLatin1String(value))))
+                                << ErrorCode::WrongType;
+        }
+        QTest::newRow("metrics weightBytes negative")
+            << (J("{'v':1,'type':'metrics','values':{'weightBytes':-1,'weightLimitBytes':10}}"))
+            << ErrorCode::WrongType;
+        QTest::newRow("metrics weightLimitBytes fraction")
+            << (J("{'v':1,'type':'metrics','values':{'weightBytes':1,'weightLimitBytes':10.25}}"))
+            << ErrorCode::WrongType;
+        QTest::newRow("metrics weightBytes string")
+            << (J("{'v':1,'type':'metrics','values':{'weightBytes':'1'}}")) << ErrorCode::WrongType;
         QTest::newRow("hello no caps")
             << (J("{'v':1,'type':'hello','hostId':'a'}")) << ErrorCode::MissingField;
         QTest::newRow("hello caps array")

@@ -51,6 +51,7 @@ ProtocolHostInstance::ProtocolHostInstance(QString hostId, HostKind kind, const 
         m_heartbeat.start();
     });
     connect(&m_socket, &QWebSocket::binaryMessageReceived, this, &ProtocolHostInstance::onBinary);
+    connect(&m_socket, &QWebSocket::textMessageReceived, this, &ProtocolHostInstance::onText);
     connect(&m_socket, &QWebSocket::disconnected, this, [this]() {
         m_heartbeat.stop();
         if (!m_done) {
@@ -82,6 +83,21 @@ void ProtocolHostInstance::onBinary(const QByteArray &bytes)
             ++m_echoes;
         }
     }
+}
+
+void ProtocolHostInstance::onText(const QString &text)
+{
+    const Result<ControlMessage> message = decodeControl(text.toUtf8());
+    if (const ControlMessage *m = std::get_if<ControlMessage>(&message);
+        m && m->type == MessageType::Welcome) {
+        m_welcome = m->body;
+    }
+}
+
+void ProtocolHostInstance::sendMetrics(const QJsonObject &values)
+{
+    m_socket.sendTextMessage(
+        QString::fromUtf8(encodeControl(MessageType::Metrics, {{QStringLiteral("values"), values}})));
 }
 
 void ProtocolHostInstance::stop()

@@ -2,6 +2,7 @@
 
 #include "pool/HostFactory.h"
 
+#include <QJsonObject>
 #include <QPointer>
 #include <QTimer>
 #include <QWebSocket>
@@ -29,9 +30,15 @@ public:
     void hang();
     bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
     int echoesAnswered() const { return m_echoes; }
+    /// Sends a `metrics` message with these values, as the page does (no validation here: the
+    /// server's codec judges it).
+    void sendMetrics(const QJsonObject &values);
+    /// The server's `welcome` (empty until it arrived).
+    QJsonObject welcome() const { return m_welcome; }
 
 private:
     void onBinary(const QByteArray &bytes);
+    void onText(const QString &text);
 
     QString m_hostId;
     HostKind m_kind;
@@ -41,6 +48,7 @@ private:
     int m_echoes = 0;
     bool m_done = false;
     bool m_silent = false;
+    QJsonObject m_welcome;
 };
 
 /// Spawns ProtocolHostInstances. `spawnCount()` counts spawns; `last()` is the newest instance.

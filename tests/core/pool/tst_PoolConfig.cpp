@@ -17,6 +17,7 @@ private slots:
         QCOMPARE(c.limitsFor(HostKind::Chromium).minHosts, 0);
         QCOMPARE(c.updateIntervalMs, 100);
         QCOMPARE(c.historyMs, 600'000);
+        QCOMPARE(c.weightLimitBytes, qint64(0)); // no cap: the runtime's defaults
     }
 
     void roundTrip()
@@ -26,6 +27,7 @@ private slots:
         c.warmSpares = 2;
         c.restartBackoffMultiplier = 1.5;
         c.breaker.consecutiveFailureThreshold = 4;
+        c.weightLimitBytes = 3 * 1024 * 1024 + 5;
         const ValueOrError<PoolConfig> back = PoolConfig::fromJson(c.toJson());
         QVERIFY2(back.ok(), qPrintable(back.error()));
         QCOMPARE(back.value(), c);
@@ -44,6 +46,26 @@ private slots:
         QCOMPARE(r->limitsFor(HostKind::Chromium).minHosts, 1);
         QCOMPARE(r->limitsFor(HostKind::Chromium).maxHosts, 4);
         QCOMPARE(r->limitsFor(HostKind::Embedded).minHosts, 2);
+    }
+
+    void weightLimit_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<qint64>("bytes");
+        QTest::newRow("absent") << QByteArray("{}") << qint64(0);
+        QTest::newRow("zero = runtime default") << QByteArray(R"({"weightLimitBytes": 0})") << qint64(0);
+        QTest::newRow("1 MiB") << QByteArray(R"({"weightLimitBytes": 1048576})") << qint64(1048576);
+        QTest::newRow("64 GiB") << QByteArray(R"({"weightLimitBytes": 68719476736})") << qint64(68719476736);
+        QTest::newRow("2^53-1") << QByteArray(R"({"weightLimitBytes": 9007199254740991})")
+                                << qint64(9007199254740991);
+    }
+    void weightLimit()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(qint64, bytes);
+        const ValueOrError<PoolConfig> r = PoolConfig::fromJson(QJsonDocument::fromJson(json).object());
+        QVERIFY2(r.ok(), qPrintable(r.error()));
+        QCOMPARE(r->weightLimitBytes, bytes);
     }
 
     void rejects_data()
@@ -66,6 +88,15 @@ private slots:
         QTest::newRow("update too fast") << QByteArray(R"({"updateIntervalMs": 1})") << "updateIntervalMs";
         QTest::newRow("zero idle") << QByteArray(R"({"idleTimeoutMs": 0})") << "idleTimeoutMs";
         QTest::newRow("bad breaker") << QByteArray(R"({"breaker": {"windowSize": 0}})") << "breaker";
+        QTest::newRow("weight cap negative")
+            << QByteArray(R"({"weightLimitBytes": -1})") << "weightLimitBytes";
+        QTest::newRow("weight cap below 1 MiB")
+            << QByteArray(R"({"weightLimitBytes": 1048575})") << "weightLimitBytes";
+        QTest::newRow("weight cap fraction") << QByteArray(R"({"weightLimitBytes": 2097152.5})") << "integer";
+        QTest::newRow("weight cap string")
+            << QByteArray(R"({"weightLimitBytes": "4 MiB"})") << "weightLimitBytes";
+        QTest::newRow("weight cap above 2^53")
+            << QByteArray(R"({"weightLimitBytes": 9007199254740993})") << "weightLimitBytes";
         QTest::newRow("breaker not object") << QByteArray(R"({"breaker": true})") << "breaker";
     }
     void rejects()

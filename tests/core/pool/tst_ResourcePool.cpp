@@ -7,6 +7,7 @@
 #include "resilience/CircuitBreaker.h"
 
 #include <QAbstractItemModelTester>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -307,6 +308,136 @@ private slots:
         QVERIFY(updates.count() == 0);
         f.pool->tick();
         QCOMPARE(updates.count(), 1);
+    }
+
+    void weightCapReachesWelcome_data()
+    {
+        QTest::addColumn<qint64>("capBytes");
+        QTest::newRow("no cap: field omitted") << qint64(0);
+        QTest::newRow("8 MiB") << qint64(8 * 1024 * 1024);
+        QTest::newRow("3 GiB") << qint64(3) * 1024 * 1024 * 1024;
+    }
+    void weightCapReachesWelcome()
+    {
+        QFETCH(qint64, capBytes);
+        PoolConfig config = testConfig();
+        config.weightLimitBytes = capBytes;
+        Fixture f(config);
+        QCOMPARE(f.server.config().weightLimitBytes, capBytes);
+        f.pool->start();
+        QTRY_COMPARE(f.readyCount(), 2);
+        for (const PoolHostInfo &h : f.pool->hosts()) {
+            ProtocolHostInstance *host = f.embedded->instanceFor(h.id);
+            QVERIFY(host);
+            QTRY_VERIFY(!host->welcome().isEmpty());
+            const QJsonValue sent = host->welcome().value(QStringLiteral("weightLimitBytes"));
+            if (capBytes == 0) {
+                QVERIFY(sent.isUndefined());
+            } else {
+                QCOMPARE(sent.toInteger(), capBytes);
+            }
+            QCOMPARE(f.pool->session(h.id)->weightLimitBytes(), capBytes);
+        }
+    }
+
+    void metricsReachHostInfo_data()
+    {
+        QTest::addColumn<QJsonObject>("values");
+        QTest::addColumn<qint64>("weightBytes");
+        QTest::addColumn<qint64>("limitBytes");
+        QTest::addColumn<QString>("cell");
+        constexpr qint64 MiB = 1024 * 1024;
+        const auto m = [](qint64 weight, qint64 limit) {
+            return QJsonObject{{QStringLiteral("uptimeMs"), 10},
+                               {QStringLiteral("weightBytes"), double(weight)},
+                               {QStringLiteral("weightLimitBytes"), double(limit)}};
+        };
+        QTest::newRow("fresh page, runtime default")
+            << m(0, 2048 * MiB) << qint64(0) << 2048 * MiB << QStringLiteral("0.0 / 2048 MiB");
+        QTest::newRow("deployed under a cap") << m(12 * MiB + 314573, 16 * MiB) << 12 * MiB + 314573
+                                              << 16 * MiB << QStringLiteral("12.3 / 16 MiB");
+        QTest::newRow("odd limit") << m(MiB, 3 * MiB + MiB / 2) << MiB << 3 * MiB + MiB / 2
+                                   << QStringLiteral("1.0 / 3.5 MiB");
+        QTest::newRow("full") << m(4 * MiB, 4 * MiB) << 4 * MiB << 4 * MiB << QStringLiteral("4.0 / 4 MiB");
+        // Only one of the pair: the pool does not guess the other.
+        QTest::newRow("held without limit") << QJsonObject{{QStringLiteral("weightBytes"), 100}} << qint64(-1)
+                                            << qint64(-1) << QStringLiteral("-");
+        QTest::newRow("old page without weight metrics") << QJsonObject{{QStringLiteral("framesIn"), 3}}
+                                                         << qint64(-1) << qint64(-1) << QStringLiteral("-");
+    }
+    void metricsReachHostInfo()
+    {
+        QFETCH(QJsonObject, values);
+        QFETCH(qint64, weightBytes);
+        QFETCH(qint64, limitBytes);
+        QFETCH(QString, cell);
+        Fixture f;
+        PoolModel model(f.pool.get());
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        f.pool->start();
+        QTRY_COMPARE(f.readyCount(), 2);
+        QTRY_COMPARE(model.connectedCount(), 2);
+        const QString id = f.pool->hosts().first().id;
+        const QString other = f.pool->hosts().last().id;
+        QCOMPARE(f.pool->host(id)->weightBytes, qint64(-1)); // nothing reported yet
+        const int row = model.rowOf(id);
+        QCOMPARE(model.index(row, PoolModel::WeightsColumn).data().toString(), QStringLiteral("-"));
+        QCOMPARE(model.headerData(PoolModel::WeightsColumn, Qt::Horizontal).toString(),
+                 QStringLiteral("Weights"));
+
+        // A first report with numbers no row uses, published, so every row is a visible change.
+        f.embedded->instanceFor(id)->sendMetrics(
+            {{QStringLiteral("weightBytes"), 7}, {QStringLiteral("weightLimitBytes"), 9}});
+        QTRY_COMPARE(model.index(row, PoolModel::WeightsColumn).data(PoolModel::WeightBytesRole).toLongLong(),
+                     qint64(7));
+
+        QSignalSpy updates(f.pool.get(), &ResourcePool::hostsUpdated);
+        QSignalSpy received(f.pool->session(id), &HostSession::metricsReceived);
+        f.embedded->instanceFor(id)->sendMetrics(values);
+        QVERIFY(received.wait());
+        QCOMPARE(f.pool->host(id)->weightBytes, weightBytes);
+        QCOMPARE(f.pool->host(id)->weightLimitBytes, limitBytes);
+        QCOMPARE(f.pool->session(id)->lastMetrics().keys(), values.keys());
+        QTRY_VERIFY(!updates.isEmpty());
+        bool published = false;
+        for (const QList<QVariant> &args : std::as_const(updates)) {
+            for (const PoolHostInfo &h : args.at(0).value<QList<PoolHostInfo>>()) {
+                published = published || (h.id == id && h.weightBytes == weightBytes);
+            }
+        }
+        QVERIFY(published);
+        QTRY_COMPARE(model.index(row, PoolModel::WeightsColumn).data().toString(), cell);
+        QCOMPARE(model.index(row, PoolModel::WeightsColumn).data(PoolModel::WeightBytesRole).toLongLong(),
+                 weightBytes);
+        QCOMPARE(
+            model.index(row, PoolModel::WeightsColumn).data(PoolModel::WeightLimitBytesRole).toLongLong(),
+            limitBytes);
+        QCOMPARE(f.pool->host(id)->freeWeightBytes(), limitBytes < 0 ? qint64(-1) : limitBytes - weightBytes);
+        QCOMPARE(f.pool->host(other)->weightBytes, qint64(-1)); // the other host reported nothing
+    }
+
+    void badWeightMetricsAreRefused()
+    {
+        Fixture f;
+        f.pool->start();
+        QTRY_COMPARE(f.readyCount(), 2);
+        const QString id = f.pool->hosts().first().id;
+        ProtocolHostInstance *host = f.embedded->instanceFor(id);
+        host->sendMetrics({{QStringLiteral("weightBytes"), 5}, {QStringLiteral("weightLimitBytes"), 10}});
+        QTRY_COMPARE(f.pool->host(id)->weightLimitBytes, qint64(10));
+        // Negative and fractional byte counts fail the codec: the session answers with an error
+        // and keeps the last good values, and so does the pool.
+        host->sendMetrics({{QStringLiteral("weightBytes"), -5}, {QStringLiteral("weightLimitBytes"), 10}});
+        host->sendMetrics({{QStringLiteral("weightBytes"), 1.5}, {QStringLiteral("weightLimitBytes"), 10}});
+        host->sendMetrics({{QStringLiteral("weightBytes"), 7}, {QStringLiteral("weightLimitBytes"), 10}});
+        QTRY_COMPARE(f.pool->host(id)->weightBytes, qint64(7)); // the good message after the bad ones arrived
+        QCOMPARE(f.pool->host(id)->weightLimitBytes, qint64(10));
+        QVERIFY(f.pool->session(id)->isReady());
+        // A lost host holds nothing we know of.
+        host->crash();
+        QTRY_COMPARE(int(f.stateOf(id)), int(PoolHostState::Lost));
+        QCOMPARE(f.pool->host(id)->weightBytes, qint64(-1));
+        QCOMPARE(f.pool->host(id)->weightLimitBytes, qint64(-1));
     }
 };
 
