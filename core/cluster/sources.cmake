@@ -40,4 +40,5 @@ target_sources(accel_core PRIVATE
   cluster/HaMembersModel.h cluster/HaMembersModel.cpp
   cluster/HaMonitor.h cluster/HaMonitor.cpp
 )
-target_sources(accel_core PRIVATE cluster/LocalHaCluster.h cluster/LocalHaCluster.cpp)
+target_sources(accel_core PRIVATE cluster/LocalHaCluster.h cluster/LocalHaCluster.cpp
+  cluster/LocalHaClusterInternal.h cluster/LocalHaClusterCoordinators.cpp cluster/LocalHaClusterMembers.cpp)
