@@ -9,7 +9,8 @@ target_sources(accel_core PRIVATE
   cluster/FailureDetector.h cluster/FailureDetector.cpp
   cluster/RecoveryPolicy.h cluster/RecoveryPolicy.cpp
   cluster/WorkerLink.h
-  cluster/Coordinator.h cluster/Coordinator.cpp cluster/CoordinatorApi.cpp
+  cluster/Coordinator.h cluster/Coordinator.cpp cluster/CoordinatorApi.cpp cluster/CoordinatorInternal.h
+  cluster/CoordinatorPersistence.cpp cluster/CoordinatorRecovery.cpp cluster/CoordinatorWorkerLinks.cpp
   cluster/AccessToken.h cluster/AccessToken.cpp
   cluster/CoordinatorServer.h cluster/CoordinatorServer.cpp
   cluster/TaskRunner.h cluster/TaskRunner.cpp
@@ -39,4 +40,5 @@ target_sources(accel_core PRIVATE
   cluster/HaMembersModel.h cluster/HaMembersModel.cpp
   cluster/HaMonitor.h cluster/HaMonitor.cpp
 )
-target_sources(accel_core PRIVATE cluster/LocalHaCluster.h cluster/LocalHaCluster.cpp)
+target_sources(accel_core PRIVATE cluster/LocalHaCluster.h cluster/LocalHaCluster.cpp
+  cluster/LocalHaClusterInternal.h cluster/LocalHaClusterCoordinators.cpp cluster/LocalHaClusterMembers.cpp)

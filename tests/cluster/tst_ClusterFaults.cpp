@@ -2,21 +2,17 @@
 // exactly once while a worker is SIGKILLed, another SIGSTOPped (hang) and the coordinator is
 // killed and restarted; plus hostile input (bad token, malformed suites, oversized bodies, a
 // worker reporting a task it was not given).
-#include "NodeProcess.h"
+#include "CoordinatorFixture.h"
 
 #include "cluster/ClusterClient.h"
 #include "cluster/ClusterProtocol.h"
 
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QSet>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QWebSocket>
-
-#include <memory>
 
 using accel::ClusterClient;
 
@@ -24,59 +20,20 @@ class tst_ClusterFaults : public QObject
 {
     Q_OBJECT
 private:
-    std::unique_ptr<QTemporaryDir> m_tmp;
-    std::unique_ptr<NodeProcess> m_coordinator;
-    std::vector<std::unique_ptr<NodeProcess>> m_workers;
-    quint16 m_port = 0;
-    QByteArray m_token;
+    CoordinatorFixture m_cluster{{QStringLiteral("--suspect-ms"), QStringLiteral("700"),
+                                  QStringLiteral("--dead-ms"), QStringLiteral("1800")}};
 
-    QString path(const QString &name) const { return m_tmp->filePath(name); }
-    QUrl base() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_port)); }
-
-    bool startCoordinator(quint16 port)
-    {
-        QFile::remove(path(QStringLiteral("port")));
-        m_coordinator = std::make_unique<NodeProcess>(
-            QStringList{QStringLiteral("--role"), QStringLiteral("coordinator"), QStringLiteral("--data-dir"),
-                        path(QStringLiteral("coordinator")), QStringLiteral("--listen"),
-                        QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--port-file"),
-                        path(QStringLiteral("port")), QStringLiteral("--heartbeat-ms"), QStringLiteral("200"),
-                        QStringLiteral("--suspect-ms"), QStringLiteral("700"), QStringLiteral("--dead-ms"),
-                        QStringLiteral("1800")},
-            path(QStringLiteral("coordinator.log")));
-        if (!m_coordinator->waitStarted()) {
-            return false;
-        }
-        QFile portFile(path(QStringLiteral("port")));
-        const bool wrote = QTest::qWaitFor([&] { return portFile.exists() && portFile.size() > 0; }, 10000);
-        if (!wrote || !portFile.open(QIODevice::ReadOnly)) {
-            return false;
-        }
-        m_port = quint16(portFile.readAll().trimmed().toUInt());
-        QFile tokenFile(path(QStringLiteral("coordinator/token")));
-        if (!tokenFile.open(QIODevice::ReadOnly)) {
-            return false;
-        }
-        m_token = tokenFile.readAll().trimmed();
-        return m_port != 0;
-    }
+    QUrl base() const { return m_cluster.base(); }
 
     void startWorker(const QString &id)
     {
-        auto w = std::make_unique<NodeProcess>(
-            QStringList{QStringLiteral("--role"), QStringLiteral("worker"), QStringLiteral("--coordinator"),
-                        base().toString(), QStringLiteral("--token-file"),
-                        path(QStringLiteral("coordinator/token")), QStringLiteral("--data-dir"), path(id),
-                        QStringLiteral("--worker-id"), id, QStringLiteral("--slots"), QStringLiteral("3"),
-                        QStringLiteral("--allow-commands"), QStringLiteral("--no-browser-probe")},
-            path(id + QStringLiteral(".log")));
-        QVERIFY(w->waitStarted());
-        m_workers.push_back(std::move(w));
+        QVERIFY(m_cluster.startWorker(
+            id, {QStringLiteral("--slots"), QStringLiteral("3"), QStringLiteral("--no-browser-probe")}));
     }
 
     QJsonArray workers()
     {
-        ClusterClient c(base(), m_token);
+        ClusterClient c(base(), m_cluster.token());
         return c.get(QStringLiteral("/api/v1/workers"), 3000).json().array();
     }
 
@@ -91,7 +48,7 @@ private:
 
     QJsonObject suite(const QString &id)
     {
-        ClusterClient c(base(), m_token);
+        ClusterClient c(base(), m_cluster.token());
         return c.get(QStringLiteral("/api/v1/suites/") + id, 3000).json().object();
     }
 
@@ -129,26 +86,11 @@ private:
 private Q_SLOTS:
     void init()
     {
-        m_tmp = std::make_unique<QTemporaryDir>();
-        QVERIFY(m_tmp->isValid());
-        QVERIFY2(QFile::exists(NodeProcess::binary()), qPrintable(NodeProcess::binary()));
-        QVERIFY(startCoordinator(0));
+        QString error;
+        QVERIFY2(m_cluster.setUp(&error), qPrintable(error));
     }
 
-    void cleanup()
-    {
-        m_workers.clear();
-        m_coordinator.reset();
-        if (QTest::currentTestFailed()) {
-            for (const QString &log : {QStringLiteral("coordinator.log"), QStringLiteral("w1.log")}) {
-                QFile f(path(log));
-                if (f.open(QIODevice::ReadOnly)) {
-                    qWarning().noquote() << log << ":\n" << f.readAll().right(4000);
-                }
-            }
-        }
-        m_tmp.reset();
-    }
+    void cleanup() { m_cluster.tearDown(); }
 
     void twoHundredTasksSurviveKillHangAndRestart()
     {
@@ -156,7 +98,7 @@ private Q_SLOTS:
             startWorker(QString::fromLatin1(id));
         }
         QTRY_COMPARE_WITH_TIMEOUT(connectedWorkers(), 3, 15000);
-        ClusterClient client(base(), m_token);
+        ClusterClient client(base(), m_cluster.token());
         const auto submitted =
             client.post(QStringLiteral("/api/v1/suites"), suiteJson(200, QStringLiteral("faults")));
         QCOMPARE(submitted.status, 201);
@@ -167,24 +109,24 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(suiteDone(suiteId) >= 15, 20000);
         int killed = -1;
         QTRY_VERIFY_WITH_TIMEOUT((killed = busyWorker(-1)) >= 0, 5000);
-        m_workers[size_t(killed)]->signal(SIGKILL);
+        m_cluster.worker(killed)->signal(SIGKILL);
         int frozen = -1;
         QTRY_VERIFY_WITH_TIMEOUT((frozen = busyWorker(killed)) >= 0, 5000);
-        m_workers[size_t(frozen)]->signal(SIGSTOP);
+        m_cluster.worker(frozen)->signal(SIGSTOP);
 
         // Restart the coordinator mid-suite on the same port.
         QTRY_VERIFY_WITH_TIMEOUT(suiteDone(suiteId) >= 90, 40000);
         QVERIFY(suiteDone(suiteId) < 200);
-        const quint16 port = m_port;
-        m_coordinator->signal(SIGKILL);
-        m_coordinator->kill();
-        QVERIFY(startCoordinator(port));
-        QCOMPARE(m_port, port);
+        const quint16 port = m_cluster.port();
+        m_cluster.coordinator()->signal(SIGKILL);
+        m_cluster.coordinator()->kill();
+        QVERIFY(m_cluster.startCoordinator(port));
+        QCOMPARE(m_cluster.port(), port);
 
         QTRY_COMPARE_WITH_TIMEOUT(suite(suiteId).value(QStringLiteral("state")).toString(),
                                   QStringLiteral("finished"), 60000);
         // Let the frozen worker come back: its stale attempts must not count.
-        m_workers[size_t(frozen)]->signal(SIGCONT);
+        m_cluster.worker(frozen)->signal(SIGCONT);
         const QString frozenId = QStringLiteral("w%1").arg(frozen + 1);
         QTRY_VERIFY_WITH_TIMEOUT(
             [&] {
@@ -287,12 +229,12 @@ private Q_SLOTS:
         QWebSocket ws;
         QSignalSpy connected(&ws, &QWebSocket::connected);
         QSignalSpy disconnected(&ws, &QWebSocket::disconnected);
-        QNetworkRequest req(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/v1/worker").arg(m_port)));
+        QNetworkRequest req(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/v1/worker").arg(m_cluster.port())));
         req.setRawHeader("Authorization", "Bearer " + token);
         ws.open(req);
         QVERIFY(disconnected.wait(5000));
         QCOMPARE(connected.count(), 0);
-        ClusterClient good(base(), m_token);
+        ClusterClient good(base(), m_cluster.token());
         QCOMPARE(good.get(QStringLiteral("/api/v1/health")).status, 200);
     }
 
@@ -330,7 +272,7 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, body);
         QFETCH(QString, expected);
-        ClusterClient c(base(), m_token);
+        ClusterClient c(base(), m_cluster.token());
         const auto r = c.post(QStringLiteral("/api/v1/suites"), body);
         QCOMPARE(r.status, 400);
         QVERIFY2(r.error.contains(expected), qPrintable(r.error));
@@ -339,7 +281,7 @@ private Q_SLOTS:
 
     void oversizedPayloadIsRejected()
     {
-        ClusterClient c(base(), m_token);
+        ClusterClient c(base(), m_cluster.token());
         const auto r = c.post(QStringLiteral("/api/v1/suites"), QByteArray(17 * 1024 * 1024, ' '), 60000);
         QCOMPARE(r.status, 413);
         QCOMPARE(c.get(QStringLiteral("/api/v1/health")).status, 200);
@@ -355,7 +297,7 @@ private Q_SLOTS:
             workers().at(0).toObject().value(QStringLiteral("capabilityStrings")).toArray();
         QVERIFY2(caps.contains(QStringLiteral("model-benchmark")), "accelctl not found next to the worker");
         QVERIFY(caps.contains(QStringLiteral("native-backend")));
-        ClusterClient c(base(), m_token);
+        ClusterClient c(base(), m_cluster.token());
         const QByteArray suiteJson =
             QJsonDocument(QJsonObject{{QStringLiteral("name"), QStringLiteral("models")},
                                       {QStringLiteral("tasks"),
@@ -401,7 +343,7 @@ private Q_SLOTS:
 
     void workerCannotReportATaskItWasNotGiven()
     {
-        ClusterClient c(base(), m_token);
+        ClusterClient c(base(), m_cluster.token());
         const auto submitted =
             c.post(QStringLiteral("/api/v1/suites"), suiteJson(2, QStringLiteral("victim")));
         QCOMPARE(submitted.status, 201);
@@ -410,8 +352,8 @@ private Q_SLOTS:
         QWebSocket ws;
         QSignalSpy connected(&ws, &QWebSocket::connected);
         QSignalSpy messages(&ws, &QWebSocket::textMessageReceived);
-        QNetworkRequest req(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/v1/worker").arg(m_port)));
-        req.setRawHeader("Authorization", "Bearer " + m_token);
+        QNetworkRequest req(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/v1/worker").arg(m_cluster.port())));
+        req.setRawHeader("Authorization", "Bearer " + m_cluster.token());
         ws.open(req);
         QVERIFY(connected.wait(5000));
         // Not a worker yet: everything but register is refused.

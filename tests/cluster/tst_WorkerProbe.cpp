@@ -2,7 +2,7 @@
 // real worker process probing real browsers through `accelctl probe` (a subprocess per browser).
 // A task that needs `feature:webgpu` waits until the probe reported; a broken browser is
 // recorded per browser and never stops the worker from running command tasks.
-#include "NodeProcess.h"
+#include "CoordinatorFixture.h"
 
 #include "cluster/ClusterClient.h"
 #include "hosts/BrowserLauncher.h"
@@ -12,10 +12,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QTemporaryDir>
 #include <QTest>
-
-#include <memory>
 
 using accel::ClusterClient;
 
@@ -23,61 +20,25 @@ class tst_WorkerProbe : public QObject
 {
     Q_OBJECT
 private:
-    std::unique_ptr<QTemporaryDir> m_tmp;
-    std::unique_ptr<NodeProcess> m_coordinator;
-    std::unique_ptr<NodeProcess> m_worker;
-    quint16 m_port = 0;
-    QByteArray m_token;
+    CoordinatorFixture m_cluster;
+    NodeProcess *m_worker = nullptr;
 
-    QString path(const QString &name) const { return m_tmp->filePath(name); }
-    QUrl base() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_port)); }
+    QString path(const QString &name) const { return m_cluster.path(name); }
+    QUrl base() const { return m_cluster.base(); }
     static QString buildDir() { return qEnvironmentVariable("ACCEL_BUILD_DIR"); }
     static QString accelctl() { return buildDir() + QStringLiteral("/app/accelctl/accelctl"); }
-
-    bool startCoordinator()
-    {
-        m_coordinator = std::make_unique<NodeProcess>(
-            QStringList{QStringLiteral("--role"), QStringLiteral("coordinator"), QStringLiteral("--data-dir"),
-                        path(QStringLiteral("coordinator")), QStringLiteral("--listen"),
-                        QStringLiteral("127.0.0.1:0"), QStringLiteral("--port-file"),
-                        path(QStringLiteral("port")), QStringLiteral("--heartbeat-ms"),
-                        QStringLiteral("200")},
-            path(QStringLiteral("coordinator.log")));
-        if (!m_coordinator->waitStarted()) {
-            return false;
-        }
-        QFile portFile(path(QStringLiteral("port")));
-        if (!QTest::qWaitFor([&] { return portFile.exists() && portFile.size() > 0; }, 10000) ||
-            !portFile.open(QIODevice::ReadOnly)) {
-            return false;
-        }
-        m_port = quint16(portFile.readAll().trimmed().toUInt());
-        QFile tokenFile(path(QStringLiteral("coordinator/token")));
-        if (!tokenFile.open(QIODevice::ReadOnly)) {
-            return false;
-        }
-        m_token = tokenFile.readAll().trimmed();
-        return m_port != 0 && !m_token.isEmpty();
-    }
 
     void startWorker(const QStringList &extra, const QHash<QString, QString> &env = {})
     {
         QHash<QString, QString> environment = env;
         environment.insert(QStringLiteral("ACCEL_ACCELCTL"), accelctl());
-        m_worker = std::make_unique<NodeProcess>(
-            QStringList{QStringLiteral("--role"), QStringLiteral("worker"), QStringLiteral("--coordinator"),
-                        base().toString(), QStringLiteral("--token-file"),
-                        path(QStringLiteral("coordinator/token")), QStringLiteral("--data-dir"),
-                        path(QStringLiteral("w1")), QStringLiteral("--worker-id"), QStringLiteral("w1"),
-                        QStringLiteral("--allow-commands")} +
-                extra,
-            path(QStringLiteral("w1.log")), environment);
-        QVERIFY(m_worker->waitStarted());
+        m_worker = m_cluster.startWorker(QStringLiteral("w1"), extra, environment);
+        QVERIFY(m_worker);
     }
 
     QJsonObject worker()
     {
-        ClusterClient c(base(), m_token);
+        ClusterClient c(base(), m_cluster.token());
         const QJsonArray list = c.get(QStringLiteral("/api/v1/workers"), 3000).json().array();
         return list.isEmpty() ? QJsonObject() : list.first().toObject();
     }
@@ -110,7 +71,7 @@ private:
 
     QString submit(const QJsonArray &tasks)
     {
-        ClusterClient c(base(), m_token);
+        ClusterClient c(base(), m_cluster.token());
         const auto r = c.post(QStringLiteral("/api/v1/suites"),
                               QJsonDocument(QJsonObject{{QStringLiteral("name"), QStringLiteral("probe")},
                                                         {QStringLiteral("tasks"), tasks}})
@@ -121,7 +82,7 @@ private:
 
     QJsonObject task(const QString &key)
     {
-        ClusterClient c(base(), m_token);
+        ClusterClient c(base(), m_cluster.token());
         return c.get(QStringLiteral("/api/v1/tasks/") + key, 3000).json().object();
     }
 
@@ -140,27 +101,16 @@ private:
 private Q_SLOTS:
     void init()
     {
-        m_tmp = std::make_unique<QTemporaryDir>();
-        QVERIFY(m_tmp->isValid());
-        QVERIFY2(QFile::exists(NodeProcess::binary()), qPrintable(NodeProcess::binary()));
         QVERIFY2(QFile::exists(accelctl()), qPrintable(accelctl()));
-        QVERIFY(startCoordinator());
+        QString error;
+        QVERIFY2(m_cluster.setUp(&error), qPrintable(error));
     }
 
     void cleanup()
     {
         // SIGKILL: the probe subprocess gets SIGTERM through PR_SET_PDEATHSIG and stops its browser.
-        m_worker.reset();
-        m_coordinator.reset();
-        if (QTest::currentTestFailed()) {
-            for (const QString &log : {QStringLiteral("coordinator.log"), QStringLiteral("w1.log")}) {
-                QFile f(path(log));
-                if (f.open(QIODevice::ReadOnly)) {
-                    qWarning().noquote() << log << ":\n" << f.readAll().right(4000);
-                }
-            }
-        }
-        m_tmp.reset();
+        m_worker = nullptr;
+        m_cluster.tearDown();
     }
 
     void chromiumFeaturesArriveAfterRegistration()
@@ -251,9 +201,9 @@ private Q_SLOTS:
 
         // `accelctl workers --json` shows the recorded error.
         QProcess ctl;
-        ctl.start(accelctl(), {QStringLiteral("workers"), QStringLiteral("--json"),
-                               QStringLiteral("--coordinator"), base().toString(),
-                               QStringLiteral("--token-file"), path(QStringLiteral("coordinator/token"))});
+        ctl.start(accelctl(),
+                  {QStringLiteral("workers"), QStringLiteral("--json"), QStringLiteral("--coordinator"),
+                   base().toString(), QStringLiteral("--token-file"), m_cluster.tokenPath()});
         QVERIFY(ctl.waitForFinished(20000));
         QCOMPARE(ctl.exitCode(), 0);
         const QJsonArray listed = QJsonDocument::fromJson(ctl.readAllStandardOutput()).array();
