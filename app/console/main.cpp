@@ -60,10 +60,15 @@ int main(int argc, char **argv)
     QCommandLineOption hostsOption(QStringLiteral("embedded-hosts"),
                                    QStringLiteral("Embedded hosts started with the console (default 2)."),
                                    QStringLiteral("n"), QStringLiteral("2"));
+    QCommandLineOption weightLimitOption(
+        QStringLiteral("weight-limit-mib"),
+        QStringLiteral(
+            "Model weights each host may hold, in MiB (default 0: the browser runtime's own limit)."),
+        QStringLiteral("mib"), QStringLiteral("0"));
     QCommandLineOption commandsOption(QStringLiteral("allow-commands"),
                                       QStringLiteral("Let the local worker run command tasks."));
-    parser.addOptions(
-        {versionOption, languageOption, quitAfterOption, dataDirOption, hostsOption, commandsOption});
+    parser.addOptions({versionOption, languageOption, quitAfterOption, dataDirOption, hostsOption,
+                       weightLimitOption, commandsOption});
     parser.process(app);
     if (parser.isSet(versionOption)) {
         QTextStream(stdout) << accel::ui::AboutDialog::versionReport() << '\n';
@@ -83,6 +88,14 @@ int main(int argc, char **argv)
     options.embeddedHosts = parser.value(hostsOption).toInt(&hostsOk);
     if (!hostsOk || options.embeddedHosts < 0) {
         QTextStream(stderr) << "accelerate-console: --embedded-hosts wants a number >= 0\n";
+        return 2;
+    }
+    bool weightOk = false;
+    options.weightLimitMiB = parser.value(weightLimitOption).toInt(&weightOk);
+    // 2^53 bytes is the protocol's limit; 2^31 MiB stays far below it.
+    if (!weightOk || options.weightLimitMiB < 0) {
+        QTextStream(stderr)
+            << "accelerate-console: --weight-limit-mib wants a number of MiB >= 0 (0: no cap)\n";
         return 2;
     }
     options.localWorkerCommands = parser.isSet(commandsOption);

@@ -104,6 +104,7 @@ void ConsoleRuntime::startPool(MainWindow *window)
     limits[HostKind::Embedded].minHosts =
         qBound(0, m_options.embeddedHosts, limits[HostKind::Embedded].maxHosts);
     config.limits = limits;
+    config.weightLimitBytes = qint64(m_options.weightLimitMiB) * 1024 * 1024;
     m_pool = PoolPanels::createDefaultPool(m_runtime, config, this);
     m_poolPanels = new PoolPanels(m_pool, this);
     window->setPanel(MainWindow::Panel::Hosts, m_poolPanels->takeHostsPanel());

@@ -37,6 +37,7 @@ public:
     {
         QString dataDir;                  ///< metrics.sqlite, coordinator/, worker/ live here
         int embeddedHosts = 2;            ///< hosts started with the console
+        int weightLimitMiB = 0;           ///< per-host cap on model weights; 0 = runtime default
         bool localWorkerCommands = false; ///< let the local worker run command tasks
     };
 
