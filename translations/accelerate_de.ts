@@ -1920,6 +1920,14 @@
         <source>Stage %1: %2</source>
         <translation>Stufe %1: %2</translation>
     </message>
+    <message>
+        <source>Compute threads per stage on its host (Auto: every hardware thread the page can use). Give each stage its own cores when several stages share a machine: stages x threads &lt;= cores.</source>
+        <translation>Rechen-Threads pro Stufe auf ihrem Host (Auto: jeder Hardware-Thread, den die Seite nutzen kann). Teilen sich mehrere Stufen eine Maschine, bekommt jede Stufe eigene Kerne: Stufen x Threads &lt;= Kerne.</translation>
+    </message>
+    <message>
+        <source>T&amp;hreads per stage:</source>
+        <translation>T&amp;hreads pro Stufe:</translation>
+    </message>
 </context>
 <context>
     <name>accel::ui::ShardPlanBar</name>

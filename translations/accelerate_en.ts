@@ -1920,6 +1920,14 @@
         <source>Stage %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Compute threads per stage on its host (Auto: every hardware thread the page can use). Give each stage its own cores when several stages share a machine: stages x threads &lt;= cores.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>T&amp;hreads per stage:</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>accel::ui::ShardPlanBar</name>
