@@ -11,6 +11,7 @@ export class DataChannel {
   /** lookup(modelName) -> { backend, config } or undefined. */
   constructor(url, maxFrameBytes, lookup) {
     this.maxFrameBytes = maxFrameBytes;
+    this.counters = { framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0 };
     this.ws = new WebSocket(url);
     this.ws.binaryType = 'arraybuffer';
     this.runs = new RunQueue({
@@ -23,14 +24,22 @@ export class DataChannel {
       this.ws.onerror = () => reject(new Error('the data connection could not be opened'));
     });
     this.ws.onmessage = (event) => {
-      if (typeof event.data === 'string') this.onText(event.data);
-      else this.onBinary(event.data);
+      this.counters.framesIn += 1;
+      if (typeof event.data === 'string') {
+        this.counters.bytesIn += event.data.length;
+        this.onText(event.data);
+      } else {
+        this.counters.bytesIn += event.data.byteLength;
+        this.onBinary(event.data);
+      }
     };
   }
 
   send(data) {
     if (this.ws.readyState !== WebSocket.OPEN) return false;
     this.ws.send(data);
+    this.counters.framesOut += 1;
+    this.counters.bytesOut += typeof data === 'string' ? data.length : data.byteLength;
     return true;
   }
 

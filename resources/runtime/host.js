@@ -266,6 +266,12 @@ async function sendMetrics() {
     values.jsHeapUsedBytes = performance.memory.usedJSHeapSize;
   }
   try {
+    // Runs travel on the compute worker's data connection: its traffic counts too.
+    const opened = computePromise ? await computePromise : null;
+    const data = opened && !opened.error && opened.module.dataCounters ? await opened.module.dataCounters() : null;
+    if (data) {
+      for (const key of ['framesIn', 'framesOut', 'bytesIn', 'bytesOut']) values[key] += data[key];
+    }
     const memory = await weightMemory();
     if (memory) Object.assign(values, memory);
   } catch (e) {

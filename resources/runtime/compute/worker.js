@@ -8,6 +8,7 @@
 //   { id, op: 'serve', name, backendId, config }        -> runs of model `name` use that backend
 //   { id, op: 'unserve', name }
 //   { id, op: 'connectData', url, maxFrameBytes }       -> opens the data connection (../data-channel.js)
+//   { id, op: 'dataCounters' }                          -> its frame/byte counters, or null
 // Answers: { id, ok: true, result, ms (time spent in the worker) } or { id, ok: false, error }. Float32Array results and input
 // buffers are transferred, not copied.
 import * as compute from './index.js';
@@ -57,6 +58,8 @@ async function handle(msg) {
       backendOf(msg.backendId);
       served.set(msg.name, { backendId: msg.backendId, config: msg.config });
       return null;
+    case 'dataCounters':
+      return dataChannel ? { ...dataChannel.counters } : null;
     case 'unserve':
       served.delete(msg.name);
       return null;

@@ -313,6 +313,16 @@ private Q_SLOTS:
             heartbeats.count() >= std::max(2, due - 1),
             qPrintable(
                 QStringLiteral("%1 heartbeats in %2 ms, %3 due").arg(heartbeats.count()).arg(ms).arg(due)));
+
+        // The runs went over the compute worker's data connection; the page's traffic counters
+        // (metrics, every 5 heartbeats) include them: three 256 x 256 float32 results at least.
+        const double resultBytes = 3.0 * 256 * 256 * 4;
+        QSignalSpy metrics(session, &HostSession::metricsReceived);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !metrics.isEmpty() &&
+                metrics.last().at(0).toJsonObject().value(QLatin1String("bytesOut")).toDouble() >=
+                    resultBytes,
+            15000);
     }
 
     void killedHostFailsInFlightRequests()
