@@ -1,5 +1,6 @@
 #include "cluster/BrowserProbe.h"
 
+#include "common/EventWait.h"
 #include "hosts/BrowserLauncher.h"
 #include "hosts/BrowserProcess.h"
 #include "hosts/HostCapabilities.h"
@@ -111,9 +112,8 @@ BrowserProbe::Result BrowserProbe::probe(HostKind kind, const QString &program, 
     auto stopped = [&] {
         return cancelled && cancelled();
     };
-    while (!server.session(hostId) && !exited && !stopped() && timer.elapsed() < timeoutMs) {
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
-    }
+    waitInEventLoop([&] { return server.session(hostId) || exited || stopped(); },
+                    int(std::max<qint64>(0, timeoutMs - timer.elapsed())));
     if (HostSession *session = server.session(hostId)) {
         const HostCapabilities &caps = session->capabilities();
         r.features = features(caps);

@@ -1,5 +1,6 @@
 target_sources(accel_core PRIVATE
   common/Clock.h common/Clock.cpp
+  common/EventWait.h common/EventWait.cpp
   common/LogCategories.h common/LogCategories.cpp
   common/Version.h common/Version.cpp
 )

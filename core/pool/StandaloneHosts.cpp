@@ -1,12 +1,12 @@
 #include "pool/StandaloneHosts.h"
 
+#include "common/EventWait.h"
 #include "hosts/RuntimeServer.h"
 #include "pool/BrowserHostFactory.h"
 #include "pool/EmbeddedProcessHostFactory.h"
 #include "pool/HostFactory.h"
 
 #include <QCoreApplication>
-#include <QElapsedTimer>
 
 namespace accel {
 
@@ -46,11 +46,7 @@ QString StandaloneHosts::launch(HostKind kind, int timeoutMs, QString *error)
     }
     m_instances.insert(hostId, instance);
     m_order.append(hostId);
-    QElapsedTimer timer;
-    timer.start();
-    while (!m_server->session(hostId) && timer.elapsed() < timeoutMs) {
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
-    }
+    waitInEventLoop([this, &hostId] { return m_server->session(hostId) != nullptr; }, timeoutMs);
     if (!m_server->session(hostId)) {
         if (error) {
             *error = QStringLiteral("the %1 host did not connect within %2 ms")

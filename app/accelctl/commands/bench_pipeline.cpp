@@ -10,6 +10,7 @@
 #include "../CommandRegistry.h"
 
 #include "common/Clock.h"
+#include "common/EventWait.h"
 #include "hosts/HostSession.h"
 #include "hosts/RuntimeServer.h"
 #include "model/DemoModel.h"
@@ -38,12 +39,7 @@ using namespace accel;
 
 template<typename Done> bool waitUntil(Done done, int timeoutMs)
 {
-    QElapsedTimer timer;
-    timer.start();
-    while (!done() && timer.elapsed() < timeoutMs) {
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
-    }
-    return done();
+    return waitInEventLoop(done, timeoutMs);
 }
 
 double median(std::vector<double> v)
@@ -271,9 +267,7 @@ struct Bench
             bool done = false;
             auto c = QObject::connect(s, &HostSession::resultReceived, [&done] { done = true; });
             if (idleGapMs > 0) {
-                QElapsedTimer gap;
-                gap.start();
-                waitUntil([&] { return gap.elapsed() >= idleGapMs; }, idleGapMs + 1000);
+                runEventLoopFor(idleGapMs);
             }
             QElapsedTimer timer;
             timer.start();

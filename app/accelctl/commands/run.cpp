@@ -4,6 +4,7 @@
 // does not link QtWebEngine), chromium, firefox, edge.
 #include "../CommandRegistry.h"
 
+#include "common/EventWait.h"
 #include "hosts/RuntimeServer.h"
 #include "model/DemoModel.h"
 #include "model/HostModelClient.h"
@@ -33,12 +34,7 @@ const char *kUsage = "usage: accelctl run --model DIR|demo --host native|embedde
 // Waits for `done()` with a nested event loop (a command-line tool has nothing else to serve).
 template<typename Done> bool waitFor(Done done, int timeoutMs)
 {
-    QElapsedTimer timer;
-    timer.start();
-    while (!done() && timer.elapsed() < timeoutMs) {
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
-    }
-    return done();
+    return accel::waitInEventLoop(done, timeoutMs);
 }
 
 struct Comparison
