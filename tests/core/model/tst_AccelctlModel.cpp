@@ -1,5 +1,7 @@
 // The model commands of the real accelctl binary: generate, inspect, run on the native host, and
 // the errors users see for bad directories and arguments.
+#include "../AccelctlProcess.h"
+
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -8,27 +10,8 @@
 class tst_AccelctlModel : public QObject
 {
     Q_OBJECT
-    struct Run
-    {
-        int exitCode = -1;
-        QString out;
-        QString err;
-    };
-    static Run accelctl(const QStringList &args)
-    {
-        QProcess p;
-        p.start(qEnvironmentVariable("ACCEL_CTL_BIN"), args);
-        Run r;
-        if (!p.waitForFinished(60000)) {
-            p.kill();
-            p.waitForFinished();
-            return r;
-        }
-        r.exitCode = p.exitCode();
-        r.out = QString::fromUtf8(p.readAllStandardOutput());
-        r.err = QString::fromUtf8(p.readAllStandardError());
-        return r;
-    }
+    using Run = testsupport::AccelctlRun;
+    static Run accelctl(const QStringList &args) { return testsupport::runAccelctl(args, 60000); }
 
 private Q_SLOTS:
     void generatesInspectsAndRuns()

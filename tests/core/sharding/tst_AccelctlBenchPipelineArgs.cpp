@@ -1,33 +1,19 @@
 // `accelctl bench pipeline` arguments through the real binary: bad values of --threads (and the
 // other flags) are refused with exit code 2 and a clear message before any host starts; --help
 // and a flag without its value print the usage, which documents --threads.
+#include "../AccelctlProcess.h"
+
 #include <QProcess>
 #include <QTest>
 
 class tst_AccelctlBenchPipelineArgs : public QObject
 {
     Q_OBJECT
-    struct Run
-    {
-        int exitCode = -1;
-        QString out;
-        QString err;
-    };
+    using Run = testsupport::AccelctlRun;
     static Run accelctl(const QStringList &args)
     {
-        QProcess p;
-        p.start(qEnvironmentVariable("ACCEL_CTL_BIN"),
-                QStringList{QStringLiteral("bench"), QStringLiteral("pipeline")} + args);
-        Run r;
-        if (!p.waitForFinished(30000)) {
-            p.kill();
-            p.waitForFinished();
-            return r;
-        }
-        r.exitCode = p.exitCode();
-        r.out = QString::fromUtf8(p.readAllStandardOutput());
-        r.err = QString::fromUtf8(p.readAllStandardError());
-        return r;
+        return testsupport::runAccelctl(
+            QStringList{QStringLiteral("bench"), QStringLiteral("pipeline")} + args, 30000);
     }
 
 private Q_SLOTS:

@@ -1,5 +1,7 @@
 // `accelctl plan` and `accelctl bench planner` through the real binary: the table, the JSON (which
 // must read back as a valid plan), and the errors users see.
+#include "../AccelctlProcess.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -10,27 +12,8 @@
 class tst_AccelctlPlan : public QObject
 {
     Q_OBJECT
-    struct Run
-    {
-        int exitCode = -1;
-        QString out;
-        QString err;
-    };
-    static Run accelctl(const QStringList &args)
-    {
-        QProcess p;
-        p.start(qEnvironmentVariable("ACCEL_CTL_BIN"), args);
-        Run r;
-        if (!p.waitForFinished(60000)) {
-            p.kill();
-            p.waitForFinished();
-            return r;
-        }
-        r.exitCode = p.exitCode();
-        r.out = QString::fromUtf8(p.readAllStandardOutput());
-        r.err = QString::fromUtf8(p.readAllStandardError());
-        return r;
-    }
+    using Run = testsupport::AccelctlRun;
+    static Run accelctl(const QStringList &args) { return testsupport::runAccelctl(args, 60000); }
 
 private Q_SLOTS:
     void strategies_data()
