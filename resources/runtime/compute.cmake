@@ -33,7 +33,7 @@ add_custom_command(
 set_source_files_properties(${accel_compute_wasm_mt} PROPERTIES QT_RESOURCE_ALIAS compute/kernels-mt.wasm GENERATED TRUE)
 
 set(accel_compute_files
-  compute/index.js compute/remote.js compute/worker.js compute/wasm-threads.js compute/wasm-thread-worker.js compute/backend.js compute/executor.js compute/dtype.js compute/mathf.js
+  compute/index.js compute/limits.js compute/remote.js compute/worker.js compute/wasm-threads.js compute/wasm-thread-worker.js compute/backend.js compute/executor.js compute/dtype.js compute/mathf.js
   compute/check.html compute/check.js compute/chunk-cache.js compute/js-ops.js compute/wasm-ops.js compute/webgpu-ops.js compute/webnn-ops.js
   compute/matmul_regblock.wgsl compute/matmul_tiled.wgsl compute/ops.wgsl)
 list(TRANSFORM accel_compute_files PREPEND ${CMAKE_CURRENT_SOURCE_DIR}/runtime/)

@@ -4,6 +4,7 @@
 import { control, decodeControl, decodeFrame, echoReply, FrameKind } from './protocol.js';
 import { detectCapabilities } from './capabilities.js';
 import { RunQueue } from './runs.js';
+import { defaultMemoryLimitBytes } from './compute/limits.js';
 
 const params = new URLSearchParams(location.search);
 const token = params.get('token') || '';
@@ -212,17 +213,11 @@ function startHeartbeat() {
   }, state.heartbeatIntervalMs);
 }
 
-const GiB = 1024 * 1024 * 1024;
-
-// The weight limit each compute backend gives itself when not told otherwise (compute/index.js,
-// webgpu-ops.js: 2 GiB, WebGPU at most 4 x the adapter's maxBufferSize, which its device requests).
+// The limit a backend gives itself (compute/limits.js); WebGPU's depends on the adapter.
 async function defaultWeightLimitBytes(name) {
-  if (name === 'webgpu') {
-    const { capabilities: caps } = await capabilities();
-    const maxBuffer = Number(caps.webgpu && caps.webgpu.limits && caps.webgpu.limits.maxBufferSize);
-    if (Number.isSafeInteger(maxBuffer) && maxBuffer > 0) return Math.min(2 * GiB, maxBuffer * 4);
-  }
-  return 2 * GiB;
+  if (name !== 'webgpu') return defaultMemoryLimitBytes(name);
+  const { capabilities: caps } = await capabilities();
+  return defaultMemoryLimitBytes(name, caps.webgpu && caps.webgpu.limits && caps.webgpu.limits.maxBufferSize);
 }
 
 // Options for module.createBackend(name): with an operator cap, the smaller of the cap and the

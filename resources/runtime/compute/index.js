@@ -4,6 +4,7 @@
 //                                   timeMatmul, memoryUsage, dispose
 // Backends: 'webgpu' (WGSL), 'webnn' (MLGraphBuilder), 'wasm' (SIMD128 C kernels), 'js' (fallback).
 import { Backend } from './backend.js';
+import { defaultMemoryLimitBytes } from './limits.js';
 export { checkConfig } from './executor.js';
 import { createJsOps } from './js-ops.js';
 import { createWasmOps, loadKernels, wasmSimdSupported } from './wasm-ops.js';
@@ -11,7 +12,6 @@ import { defaultThreadCount, loadThreadedKernels, threadsUnavailableReason } fro
 
 export const BACKEND_NAMES = ['webgpu', 'webnn', 'wasm', 'js'];
 
-const GiB = 1024 * 1024 * 1024;
 
 /** What this browser offers, without loading weights. Never throws. */
 export async function detectBackends(options = {}) {
@@ -50,14 +50,14 @@ export async function detectBackends(options = {}) {
 export async function createBackend(name, options = {}) {
   switch (name) {
   case 'js':
-    return new Backend('js', createJsOps(), { memoryLimitBytes: options.memoryLimitBytes ?? 2 * GiB });
+    return new Backend('js', createJsOps(), { memoryLimitBytes: options.memoryLimitBytes ?? defaultMemoryLimitBytes('js') });
   case 'wasm': {
     if (!wasmSimdSupported()) throw new Error('WebAssembly SIMD128 is not supported by this engine');
     // options.threads: a count, or 'auto' (default: every hardware thread, up to 8, where threads
     // can run). One thread uses kernels.wasm; more use kernels-mt.wasm on shared memory.
     const wanted = options.threads === undefined || options.threads === 'auto'
       ? (threadsUnavailableReason() ? 1 : defaultThreadCount()) : Math.max(1, Math.floor(Number(options.threads)) || 1);
-    const info = { memoryLimitBytes: options.memoryLimitBytes ?? 2 * GiB, simd: true, threads: 1 };
+    const info = { memoryLimitBytes: options.memoryLimitBytes ?? defaultMemoryLimitBytes('wasm'), simd: true, threads: 1 };
     if (wanted > 1) {
       try {
         const { exports, memory, pool } = await loadThreadedKernels(wanted, options.wasmThreadsUrl);

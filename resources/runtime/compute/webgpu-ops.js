@@ -6,6 +6,8 @@
 // register-blocked (CPU adapters such as SwiftShader) and 16x16 tiled (real GPUs); the faster on
 // this adapter is picked by measurement when the backend is created.
 
+import { defaultMemoryLimitBytes } from './limits.js';
+
 const MiB = 1024 * 1024;
 
 async function fetchText(name) {
@@ -264,7 +266,7 @@ export async function createWebGpuOps(options = {}) {
     matmulKernel,
     matmulProbe: timings,
     maxStorageBufferBindingSize: maxBinding,
-    memoryLimitBytes: options.memoryLimitBytes ?? Math.min(2048 * MiB, device.limits.maxBufferSize * 4),
+    memoryLimitBytes: options.memoryLimitBytes ?? defaultMemoryLimitBytes('webgpu', device.limits.maxBufferSize),
   };
   return { ops, info };
 }

@@ -4,6 +4,7 @@
 // MLContext.compute as a fallback). No browser on this project's machines implements it
 // (Chromium's createContext() throws NotSupportedError), so it is detected at run time.
 import { toFloat32 } from './dtype.js';
+import { defaultMemoryLimitBytes } from './limits.js';
 import { checkConfig } from './executor.js';
 
 const desc = shape => ({ dataType: 'float32', shape, dimensions: shape });
@@ -84,7 +85,7 @@ export async function createWebNnBackend(options = {}) {
   const weights = new Map();
   const graphs = new Map();
   let weightBytes = 0;
-  const limit = options.memoryLimitBytes ?? 2 * 1024 * 1024 * 1024;
+  const limit = options.memoryLimitBytes ?? defaultMemoryLimitBytes('webnn');
   return {
     name: 'webnn',
     info: { memoryLimitBytes: limit },
