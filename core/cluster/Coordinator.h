@@ -15,6 +15,7 @@
 #include <QUrlQuery>
 
 #include <functional>
+#include <optional>
 
 class QTimer;
 
@@ -42,6 +43,25 @@ struct HttpReply
     QJsonObject body;
     QJsonArray array; ///< used instead of body when isArray
     bool isArray = false;
+
+    static HttpReply object(const QJsonObject &o, int status = 200)
+    {
+        HttpReply r;
+        r.status = status;
+        r.body = o;
+        return r;
+    }
+    static HttpReply list(const QJsonArray &a)
+    {
+        HttpReply r;
+        r.isArray = true;
+        r.array = a;
+        return r;
+    }
+    static HttpReply error(int status, const QString &message)
+    {
+        return object({{QStringLiteral("error"), message}}, status);
+    }
 };
 
 /// The coordinator's logic: suites, tasks, workers, scheduling, failure detection and recovery.
@@ -61,6 +81,12 @@ public:
     /// Loads the state from the store (after a restart: in-flight tasks wait for their workers)
     /// and starts the periodic tick. False + *error when the store cannot be read.
     bool start(QString *error);
+
+    /// A stored task record (/tasks/<key>) in the shape the API serves it, as the leader reads it
+    /// back; nullopt when the record has no key, suite or state (follower read views use this).
+    static std::optional<QJsonObject> taskApiJson(const QJsonObject &stored);
+    /// passed, failed, error or skipped.
+    static bool isFinalTaskState(const QString &state);
 
     /// HTTP/JSON API (routes in CoordinatorApi.cpp). Authentication is the transport's job.
     HttpReply handleHttp(const QString &method, const QString &path, const QUrlQuery &query,

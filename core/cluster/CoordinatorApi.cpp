@@ -11,34 +11,6 @@
 
 namespace accel {
 
-namespace {
-
-HttpReply errorReply(int status, const QString &message)
-{
-    HttpReply r;
-    r.status = status;
-    r.body = {{QStringLiteral("error"), message}};
-    return r;
-}
-
-HttpReply objectReply(const QJsonObject &o, int status = 200)
-{
-    HttpReply r;
-    r.status = status;
-    r.body = o;
-    return r;
-}
-
-HttpReply arrayReply(const QJsonArray &a)
-{
-    HttpReply r;
-    r.isArray = true;
-    r.array = a;
-    return r;
-}
-
-} // namespace
-
 QJsonObject Coordinator::taskSummary(const Task &t) const
 {
     QJsonObject o{{QStringLiteral("key"), t.key},       {QStringLiteral("suite"), t.suite},
@@ -171,25 +143,25 @@ HttpReply Coordinator::handleHttp(const QString &method, const QString &path, co
 {
     const QString prefix = QStringLiteral("/api/v1/");
     if (!path.startsWith(prefix)) {
-        return errorReply(404, QStringLiteral("no such endpoint: %1").arg(path.left(200)));
+        return HttpReply::error(404, QStringLiteral("no such endpoint: %1").arg(path.left(200)));
     }
     QStringList parts = path.mid(prefix.size()).split(QLatin1Char('/'), Qt::SkipEmptyParts);
     const bool get = method == QLatin1String("GET");
     const bool post = method == QLatin1String("POST");
     if (parts.isEmpty()) {
-        return errorReply(404, QStringLiteral("no such endpoint"));
+        return HttpReply::error(404, QStringLiteral("no such endpoint"));
     }
     const QString root = parts.takeFirst();
     if (root == QLatin1String("health") && parts.isEmpty()) {
         if (!get) {
-            return errorReply(405, QStringLiteral("use GET"));
+            return HttpReply::error(405, QStringLiteral("use GET"));
         }
-        return objectReply({{QStringLiteral("ok"), true},
-                            {QStringLiteral("version"), projectVersion()},
-                            {QStringLiteral("epoch"), m_config.epoch},
-                            {QStringLiteral("store"), m_store->backendName()},
-                            {QStringLiteral("queued"), m_scheduler.queuedCount()},
-                            {QStringLiteral("unfinished"), m_unfinished}});
+        return HttpReply::object({{QStringLiteral("ok"), true},
+                                  {QStringLiteral("version"), projectVersion()},
+                                  {QStringLiteral("epoch"), m_config.epoch},
+                                  {QStringLiteral("store"), m_store->backendName()},
+                                  {QStringLiteral("queued"), m_scheduler.queuedCount()},
+                                  {QStringLiteral("unfinished"), m_unfinished}});
     }
     if (root == QLatin1String("suites")) {
         if (parts.isEmpty()) {
@@ -197,37 +169,37 @@ HttpReply Coordinator::handleHttp(const QString &method, const QString &path, co
                 SuiteSpec spec;
                 QString error;
                 if (!SuiteSpec::parse(body, &spec, &error)) {
-                    return errorReply(400, error);
+                    return HttpReply::error(400, error);
                 }
                 const QString id = submitSuite(spec);
                 if (!flush()) {
-                    return errorReply(500, QStringLiteral("the suite could not be stored durably"));
+                    return HttpReply::error(500, QStringLiteral("the suite could not be stored durably"));
                 }
                 scheduleNow();
-                return objectReply(
+                return HttpReply::object(
                     {{QStringLiteral("id"), id}, {QStringLiteral("tasks"), int(spec.tasks.size())}}, 201);
             }
             if (!get) {
-                return errorReply(405, QStringLiteral("use GET or POST"));
+                return HttpReply::error(405, QStringLiteral("use GET or POST"));
             }
             QJsonArray list;
             for (const QString &id : m_suiteOrder) {
                 list.append(suiteSummary(m_suites[id]));
             }
-            return arrayReply(list);
+            return HttpReply::list(list);
         }
         auto s = m_suites.constFind(parts.first());
         if (s == m_suites.cend()) {
-            return errorReply(404, QStringLiteral("no suite '%1'").arg(parts.first().left(200)));
+            return HttpReply::error(404, QStringLiteral("no suite '%1'").arg(parts.first().left(200)));
         }
         if (parts.size() == 1 && get) {
-            return objectReply(suiteSummary(*s));
+            return HttpReply::object(suiteSummary(*s));
         }
         if (parts.size() == 2 && parts[1] == QLatin1String("results") && get) {
-            return objectReply(resultsDocument(*s));
+            return HttpReply::object(resultsDocument(*s));
         }
         if (parts.size() == 2 && parts[1] == QLatin1String("summary") && get) {
-            return objectReply(
+            return HttpReply::object(
                 suiteResultsSummary(*s, query.queryItemValue(QStringLiteral("cases")) == QLatin1String("1")));
         }
         if (parts.size() == 2 && parts[1] == QLatin1String("cancel") && post) {
@@ -253,21 +225,22 @@ HttpReply Coordinator::handleHttp(const QString &method, const QString &path, co
             m_suites[s->id].finishedAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
             persistSuite(m_suites[s->id]);
             flush();
-            return objectReply({{QStringLiteral("id"), s->id}, {QStringLiteral("cancelled"), cancelled}});
+            return HttpReply::object(
+                {{QStringLiteral("id"), s->id}, {QStringLiteral("cancelled"), cancelled}});
         }
-        return errorReply(parts.size() <= 2 ? 405 : 404, QStringLiteral("unsupported suite request"));
+        return HttpReply::error(parts.size() <= 2 ? 405 : 404, QStringLiteral("unsupported suite request"));
     }
     if (root == QLatin1String("tasks")) {
         if (parts.isEmpty()) {
             if (!get) {
-                return errorReply(405, QStringLiteral("use GET"));
+                return HttpReply::error(405, QStringLiteral("use GET"));
             }
             const QString suite = query.queryItemValue(QStringLiteral("suite"));
             const QString state = query.queryItemValue(QStringLiteral("state"));
             QStringList keys;
             if (!suite.isEmpty()) {
                 if (!m_suites.contains(suite)) {
-                    return errorReply(404, QStringLiteral("no suite '%1'").arg(suite.left(200)));
+                    return HttpReply::error(404, QStringLiteral("no suite '%1'").arg(suite.left(200)));
                 }
                 keys = m_suites[suite].taskKeys;
             } else {
@@ -281,15 +254,15 @@ HttpReply Coordinator::handleHttp(const QString &method, const QString &path, co
                     list.append(taskSummary(t));
                 }
             }
-            return arrayReply(list);
+            return HttpReply::list(list);
         }
         if (parts.size() < 2) {
-            return errorReply(404, QStringLiteral("task paths are /api/v1/tasks/{suite}/{task}"));
+            return HttpReply::error(404, QStringLiteral("task paths are /api/v1/tasks/{suite}/{task}"));
         }
         const QString key = parts[0] + QLatin1Char('/') + parts[1];
         auto it = m_tasks.find(key);
         if (it == m_tasks.end()) {
-            return errorReply(404, QStringLiteral("no task '%1'").arg(key.left(200)));
+            return HttpReply::error(404, QStringLiteral("no task '%1'").arg(key.left(200)));
         }
         if (parts.size() == 2 && get) {
             QJsonObject o = it->toJson();
@@ -299,20 +272,21 @@ HttpReply Coordinator::handleHttp(const QString &method, const QString &path, co
             if (m_results.contains(key)) {
                 o.insert(QStringLiteral("result"), m_results.value(key));
             }
-            return objectReply(o);
+            return HttpReply::object(o);
         }
         if (parts.size() == 3 && parts[2] == QLatin1String("logs") && get) {
             const QString log = m_results.contains(key)
                                     ? m_results.value(key).value(QStringLiteral("output")).toString()
                                     : QString::fromUtf8(m_logs.value(key));
-            return objectReply({{QStringLiteral("task"), key},
-                                {QStringLiteral("attempt"), it->attempt},
-                                {QStringLiteral("final"), m_results.contains(key)},
-                                {QStringLiteral("log"), log}});
+            return HttpReply::object({{QStringLiteral("task"), key},
+                                      {QStringLiteral("attempt"), it->attempt},
+                                      {QStringLiteral("final"), m_results.contains(key)},
+                                      {QStringLiteral("log"), log}});
         }
         if (parts.size() == 3 && parts[2] == QLatin1String("cancel") && post) {
             if (it->isFinal()) {
-                return errorReply(409, QStringLiteral("task '%1' already finished (%2)").arg(key, it->state));
+                return HttpReply::error(
+                    409, QStringLiteral("task '%1' already finished (%2)").arg(key, it->state));
             }
             if (it->state != QLatin1String("queued") && m_workers.value(it->worker).link != 0) {
                 ClusterMessage c;
@@ -324,14 +298,14 @@ HttpReply Coordinator::handleHttp(const QString &method, const QString &path, co
             }
             finishTask(*it, QStringLiteral("skipped"), QStringLiteral("cancelled"), nullptr);
             flush();
-            return objectReply(taskSummary(*it));
+            return HttpReply::object(taskSummary(*it));
         }
-        return errorReply(405, QStringLiteral("unsupported task request"));
+        return HttpReply::error(405, QStringLiteral("unsupported task request"));
     }
     if (root == QLatin1String("workers")) {
         if (parts.isEmpty()) {
             if (!get) {
-                return errorReply(405, QStringLiteral("use GET"));
+                return HttpReply::error(405, QStringLiteral("use GET"));
             }
             QStringList ids = m_workers.keys();
             ids.sort();
@@ -339,14 +313,14 @@ HttpReply Coordinator::handleHttp(const QString &method, const QString &path, co
             for (const QString &id : std::as_const(ids)) {
                 list.append(workerSummary(m_workers[id]));
             }
-            return arrayReply(list);
+            return HttpReply::list(list);
         }
         auto w = m_workers.find(parts[0]);
         if (w == m_workers.end()) {
-            return errorReply(404, QStringLiteral("no worker '%1'").arg(parts[0].left(200)));
+            return HttpReply::error(404, QStringLiteral("no worker '%1'").arg(parts[0].left(200)));
         }
         if (parts.size() == 1 && get) {
-            return objectReply(workerSummary(*w));
+            return HttpReply::object(workerSummary(*w));
         }
         if (parts.size() == 2 && post) {
             const QString action = parts[1];
@@ -368,25 +342,26 @@ HttpReply Coordinator::handleHttp(const QString &method, const QString &path, co
             } else if (action == QLatin1String("unquarantine")) {
                 setQuarantined(*w, false, QStringLiteral("operator request"));
             } else {
-                return errorReply(404, QStringLiteral("unknown worker action '%1'").arg(action.left(100)));
+                return HttpReply::error(404,
+                                        QStringLiteral("unknown worker action '%1'").arg(action.left(100)));
             }
             flush();
-            return objectReply(workerSummary(*w));
+            return HttpReply::object(workerSummary(*w));
         }
-        return errorReply(405, QStringLiteral("unsupported worker request"));
+        return HttpReply::error(405, QStringLiteral("unsupported worker request"));
     }
     if (root == QLatin1String("recovery") && parts.isEmpty() && get) {
         auto r = m_store->prefix(QByteArrayLiteral("/recovery/"));
         if (!r) {
-            return errorReply(500, r.error().message);
+            return HttpReply::error(500, r.error().message);
         }
         QJsonArray list;
         for (const KeyValue &kv : r->kvs) {
             list.append(QJsonDocument::fromJson(kv.value).object());
         }
-        return arrayReply(list);
+        return HttpReply::list(list);
     }
-    return errorReply(404, QStringLiteral("no such endpoint: %1").arg(path.left(200)));
+    return HttpReply::error(404, QStringLiteral("no such endpoint: %1").arg(path.left(200)));
 }
 
 } // namespace accel

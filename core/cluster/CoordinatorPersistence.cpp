@@ -38,10 +38,24 @@ QJsonObject Coordinator::Attempt::toJson() const
     return o;
 }
 
-bool Coordinator::Task::isFinal() const
+bool Coordinator::isFinalTaskState(const QString &state)
 {
     return state == QLatin1String("passed") || state == QLatin1String("failed") ||
            state == QLatin1String("error") || state == QLatin1String("skipped");
+}
+
+bool Coordinator::Task::isFinal() const
+{
+    return isFinalTaskState(state);
+}
+
+std::optional<QJsonObject> Coordinator::taskApiJson(const QJsonObject &stored)
+{
+    Task t;
+    if (!Task::fromJson(stored, &t)) {
+        return std::nullopt;
+    }
+    return t.toJson();
 }
 
 QJsonObject Coordinator::Task::toJson() const

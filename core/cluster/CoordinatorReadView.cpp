@@ -18,83 +18,6 @@ const QByteArray kResults = QByteArrayLiteral("/results/");
 const QByteArray kWorkers = QByteArrayLiteral("/workers/");
 const QByteArray kRecovery = QByteArrayLiteral("/recovery/");
 
-HttpReply objectReply(const QJsonObject &o, int status = 200)
-{
-    HttpReply r;
-    r.status = status;
-    r.body = o;
-    return r;
-}
-
-HttpReply arrayReply(const QJsonArray &a)
-{
-    HttpReply r;
-    r.isArray = true;
-    r.array = a;
-    return r;
-}
-
-HttpReply errorReply(int status, const QString &message)
-{
-    return objectReply({{QStringLiteral("error"), message}}, status);
-}
-
-bool isFinalState(const QString &state)
-{
-    return state == QLatin1String("passed") || state == QLatin1String("failed") ||
-           state == QLatin1String("error") || state == QLatin1String("skipped");
-}
-
-/// A task record as Coordinator::Task::fromJson() + toJson() would turn it out: the same fields,
-/// defaults and omissions, so a follower's answer equals the leader's. nullopt when the leader
-/// rejects the record (no key, suite or state).
-std::optional<QJsonObject> normalizeTask(const QJsonObject &o)
-{
-    const QString key = o.value(QStringLiteral("key")).toString();
-    const QString suite = o.value(QStringLiteral("suite")).toString();
-    const QString state = o.value(QStringLiteral("state")).toString();
-    if (key.isEmpty() || suite.isEmpty() || state.isEmpty()) {
-        return std::nullopt;
-    }
-    QJsonArray history;
-    for (const QJsonValue &v : o.value(QStringLiteral("history")).toArray()) {
-        const QJsonObject a = v.toObject();
-        QJsonObject n{{QStringLiteral("attempt"), a.value(QStringLiteral("attempt")).toInt()},
-                      {QStringLiteral("worker"), a.value(QStringLiteral("worker")).toString()},
-                      {QStringLiteral("startedAt"), a.value(QStringLiteral("startedAt")).toString()}};
-        const qint64 epoch = qint64(a.value(QStringLiteral("epoch")).toDouble());
-        if (epoch > 0) {
-            n.insert(QStringLiteral("epoch"), epoch);
-        }
-        for (const char *field : {"endedAt", "outcome", "action", "reason"}) {
-            const QString value = a.value(QLatin1String(field)).toString();
-            if (!value.isEmpty()) {
-                n.insert(QLatin1String(field), value);
-            }
-        }
-        const qint64 durationMs = qint64(a.value(QStringLiteral("durationMs")).toDouble());
-        if (durationMs > 0) {
-            n.insert(QStringLiteral("durationMs"), durationMs);
-        }
-        history.append(n);
-    }
-    QJsonArray excluded;
-    for (const QJsonValue &v : o.value(QStringLiteral("excluded")).toArray()) {
-        excluded.append(v.toString());
-    }
-    return QJsonObject{
-        {QStringLiteral("key"), key},
-        {QStringLiteral("suite"), suite},
-        {QStringLiteral("state"), state},
-        {QStringLiteral("attempt"), o.value(QStringLiteral("attempt")).toInt()},
-        {QStringLiteral("worker"), o.value(QStringLiteral("worker")).toString()},
-        {QStringLiteral("taskFailures"), o.value(QStringLiteral("taskFailures")).toInt()},
-        {QStringLiteral("infraFailures"), o.value(QStringLiteral("infraFailures")).toInt()},
-        {QStringLiteral("excluded"), excluded},
-        {QStringLiteral("preferredWorker"), o.value(QStringLiteral("preferredWorker")).toString()},
-        {QStringLiteral("history"), history}};
-}
-
 QJsonObject parseObject(const QByteArray &value)
 {
     return QJsonDocument::fromJson(value).object();
@@ -260,12 +183,13 @@ std::optional<QJsonObject> CoordinatorReadView::effectiveTask(const QString &key
     if (record == m_tasks.cend() || !m_specs.contains(key)) {
         return std::nullopt;
     }
-    auto task = normalizeTask(*record);
+    auto task = Coordinator::taskApiJson(*record);
     if (!task || !m_suites.contains(task->value(QStringLiteral("suite")).toString())) {
         return std::nullopt; // the submission never completed: the leader skips it too
     }
     const auto result = m_results.constFind(key);
-    if (!isFinalState(task->value(QStringLiteral("state")).toString()) && result != m_results.cend()) {
+    if (!Coordinator::isFinalTaskState(task->value(QStringLiteral("state")).toString()) &&
+        result != m_results.cend()) {
         // Finishing writes only the result (with the attempt history): it wins, as on a load.
         QJsonObject o = *result;
         o.insert(QStringLiteral("key"), key);
@@ -277,7 +201,7 @@ std::optional<QJsonObject> CoordinatorReadView::effectiveTask(const QString &key
         o.insert(QStringLiteral("attempt"),
                  history.isEmpty() ? task->value(QStringLiteral("attempt")).toInt()
                                    : history.last().toObject().value(QStringLiteral("attempt")).toInt());
-        if (auto fromResult = normalizeTask(o)) {
+        if (auto fromResult = Coordinator::taskApiJson(o)) {
             task = fromResult;
         }
     }
@@ -323,7 +247,7 @@ QJsonObject CoordinatorReadView::suiteSummary(const QString &id) const
     for (const QString &key : keys) {
         const QString state = effectiveTask(key)->value(QStringLiteral("state")).toString();
         ++byState[state];
-        done += isFinalState(state) ? 1 : 0;
+        done += Coordinator::isFinalTaskState(state) ? 1 : 0;
     }
     QJsonObject counts;
     for (auto it = byState.cbegin(); it != byState.cend(); ++it) {
@@ -352,16 +276,16 @@ std::optional<HttpReply> CoordinatorReadView::handleGet(const QString &path, con
             for (auto it = m_suites.cbegin(); it != m_suites.cend(); ++it) {
                 list.append(suiteSummary(it.key()));
             }
-            return arrayReply(list);
+            return HttpReply::list(list);
         }
         if (parts.size() > 2 || (parts.size() == 2 && parts[1] != QLatin1String("results"))) {
             return std::nullopt; // other suite views are the leader's
         }
         if (!m_suites.contains(parts.first())) {
-            return errorReply(404, QStringLiteral("no suite '%1'").arg(parts.first().left(200)));
+            return HttpReply::error(404, QStringLiteral("no suite '%1'").arg(parts.first().left(200)));
         }
         if (parts.size() == 1) {
-            return objectReply(suiteSummary(parts.first()));
+            return HttpReply::object(suiteSummary(parts.first()));
         }
         const QJsonObject s = m_suites.value(parts.first());
         QJsonArray cases;
@@ -380,14 +304,14 @@ std::optional<HttpReply> CoordinatorReadView::handleGet(const QString &path, con
         if (!finishedAt.isEmpty()) {
             doc.insert(QStringLiteral("finishedAt"), finishedAt);
         }
-        return objectReply(doc);
+        return HttpReply::object(doc);
     }
     if (root == QLatin1String("tasks")) {
         if (parts.isEmpty()) {
             const QString suite = query.queryItemValue(QStringLiteral("suite"));
             const QString state = query.queryItemValue(QStringLiteral("state"));
             if (!suite.isEmpty() && !m_suites.contains(suite)) {
-                return errorReply(404, QStringLiteral("no suite '%1'").arg(suite.left(200)));
+                return HttpReply::error(404, QStringLiteral("no suite '%1'").arg(suite.left(200)));
             }
             const QStringList keys = suite.isEmpty() ? m_tasks.keys() : suiteTaskKeys(suite);
             QJsonArray list;
@@ -397,7 +321,7 @@ std::optional<HttpReply> CoordinatorReadView::handleGet(const QString &path, con
                     list.append(taskSummary(key, *t));
                 }
             }
-            return arrayReply(list);
+            return HttpReply::list(list);
         }
         if (parts.size() < 2 || parts.size() > 3 ||
             (parts.size() == 3 && parts[2] != QLatin1String("logs"))) {
@@ -406,30 +330,31 @@ std::optional<HttpReply> CoordinatorReadView::handleGet(const QString &path, con
         const QString key = parts[0] + QLatin1Char('/') + parts[1];
         const auto t = effectiveTask(key);
         if (!t) {
-            return errorReply(404, QStringLiteral("no task '%1'").arg(key.left(200)));
+            return HttpReply::error(404, QStringLiteral("no task '%1'").arg(key.left(200)));
         }
         const auto result = m_results.constFind(key);
         if (parts.size() == 3) {
             if (result == m_results.cend()) {
                 return std::nullopt; // live output of a running attempt: only the leader has it
             }
-            return objectReply({{QStringLiteral("task"), key},
-                                {QStringLiteral("attempt"), t->value(QStringLiteral("attempt"))},
-                                {QStringLiteral("final"), true},
-                                {QStringLiteral("log"), result->value(QStringLiteral("output")).toString()}});
+            return HttpReply::object(
+                {{QStringLiteral("task"), key},
+                 {QStringLiteral("attempt"), t->value(QStringLiteral("attempt"))},
+                 {QStringLiteral("final"), true},
+                 {QStringLiteral("log"), result->value(QStringLiteral("output")).toString()}});
         }
         QJsonObject o = *t;
         if (result != m_results.cend()) {
             o.insert(QStringLiteral("result"), *result);
         }
-        return objectReply(o);
+        return HttpReply::object(o);
     }
     if (root == QLatin1String("recovery") && parts.isEmpty()) {
         QJsonArray list;
         for (const QJsonObject &step : m_recovery) {
             list.append(step);
         }
-        return arrayReply(list);
+        return HttpReply::list(list);
     }
     return std::nullopt; // /workers (live state), /health (the server's), unknown paths
 }
