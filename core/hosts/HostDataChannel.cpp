@@ -56,16 +56,18 @@ void HostDataChannel::sendBinary(const QByteArray &frame)
     m_socket->sendBinaryMessage(frame);
 }
 
-void HostDataChannel::close(const QString &reason)
+QList<quint64> HostDataChannel::close(const QString &reason)
 {
     if (!m_open) {
-        return;
+        return {};
     }
     m_open = false;
+    const QList<quint64> unanswered(m_awaiting.cbegin(), m_awaiting.cend());
     m_awaiting.clear();
     if (m_socket->state() == QAbstractSocket::ConnectedState) {
         m_socket->close(QWebSocketProtocol::CloseCodeNormal, reason.left(120));
     }
+    return unanswered;
 }
 
 void HostDataChannel::violation(ErrorCode code, const QString &detail)

@@ -33,8 +33,9 @@ public:
     void sendRun(quint64 requestId, const QByteArray &runJson, const QByteArray &frame);
     void sendText(const QByteArray &json);
     void sendBinary(const QByteArray &frame);
-    /// Closes without reporting unanswered runs (the session reports its own close).
-    void close(const QString &reason);
+    /// Closes without emitting lost(); returns the runs it was still awaiting (the caller
+    /// reports them, or not when the whole session closes).
+    QList<quint64> close(const QString &reason);
     int unansweredRuns() const { return int(m_awaiting.size()); }
 
 Q_SIGNALS:

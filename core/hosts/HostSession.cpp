@@ -473,6 +473,23 @@ void HostSession::onResult(const TensorFrame &frame)
     Q_EMIT resultReceived(frame.requestId, frame);
 }
 
+void HostSession::reportDataLoss(const QList<quint64> &unanswered, const QString &detail)
+{
+    qCWarning(lcHosts).noquote() << "host" << m_hostId << detail << "with" << unanswered.size()
+                                 << "run(s) unanswered";
+    // When the whole page died, its control connection drops at about the same moment and the
+    // session's close reports every request as lost. Only a session still alive a moment later
+    // (the worker died, the page lives) reports these here.
+    QTimer::singleShot(kDataLossGraceMs, this, [this, unanswered, detail] {
+        if (m_state != State::Ready) {
+            return;
+        }
+        for (quint64 id : unanswered) {
+            Q_EMIT hostError(id, QStringLiteral("data_connection_lost"), detail);
+        }
+    });
+}
+
 bool HostSession::hasDataChannel() const
 {
     return m_data && m_data->isOpen();
@@ -489,9 +506,10 @@ bool HostSession::attachDataChannel(QWebSocket *socket, const QString &key, QStr
         return false;
     }
     if (m_data) {
-        // A restarted compute worker connects anew; runs still awaited on the old connection
-        // are answered with errors by its lost() below.
-        m_data->close(QStringLiteral("replaced"));
+        // A restarted compute worker connects anew: runs still awaited on the old connection
+        // will not be answered there.
+        reportDataLoss(m_data->close(QStringLiteral("replaced")),
+                       QStringLiteral("data connection replaced by a new one"));
         m_data->deleteLater();
     }
     m_data = new HostDataChannel(socket, m_config.limits, this);
@@ -502,23 +520,11 @@ bool HostSession::attachDataChannel(QWebSocket *socket, const QString &key, QStr
             [this](quint64, const TensorFrame &frame) { onResult(frame); });
     connect(channel, &HostDataChannel::lost, this,
             [this, channel](const QList<quint64> &unanswered, const QString &detail) {
-                qCWarning(lcHosts).noquote()
-                    << "host" << m_hostId << detail << "with" << unanswered.size() << "run(s) unanswered";
                 if (m_data == channel) {
                     m_data = nullptr;
                     channel->deleteLater();
                 }
-                // When the whole page died, its control connection drops at about the same
-                // moment and the session's close reports every request as lost. Only a session
-                // still alive a moment later (the worker died, the page lives) reports these here.
-                QTimer::singleShot(kDataLossGraceMs, this, [this, unanswered, detail] {
-                    if (m_state != State::Ready) {
-                        return;
-                    }
-                    for (quint64 id : unanswered) {
-                        Q_EMIT hostError(id, QStringLiteral("data_connection_lost"), detail);
-                    }
-                });
+                reportDataLoss(unanswered, detail);
             });
     qCInfo(lcHosts).noquote() << "host" << m_hostId << "data connection attached";
     return true;

@@ -142,6 +142,7 @@ private:
     void onText(const QString &text);
     void onBinary(const QByteArray &bytes);
     void onResult(const hostproto::TensorFrame &frame);
+    void reportDataLoss(const QList<quint64> &unanswered, const QString &detail);
     void handleControl(const hostproto::ControlMessage &message);
     void protocolError(hostproto::ErrorCode code, const QString &detail);
     bool sendFrame(const hostproto::TensorFrame &frame);

@@ -619,14 +619,26 @@ private Q_SLOTS:
         QTRY_COMPARE(errors.count(), 1);
         QCOMPARE(errors.at(0).at(1).toString(), QStringLiteral("cancelled"));
 
+        // A new data connection (a restarted worker) replaces the old one: the run still awaited
+        // on the old one is failed, later runs use the new one.
+        const quint64 replaced = s->sendRun(QStringLiteral("demo"), 0, 1, input);
+        QTRY_COMPARE(d->binaries.size(), 4);
+        auto d2 = std::make_unique<Client>(m_server->origin());
+        QVERIFY(d2->open(dataUrl(*m_server, QStringLiteral("d2"), welcomeDataKey(c))));
+        QTRY_VERIFY(d->closed);
+        QTRY_COMPARE(errors.count(), 2);
+        QCOMPARE(errors.at(1).at(0).toULongLong(), replaced);
+        QCOMPARE(errors.at(1).at(1).toString(), QStringLiteral("data_connection_lost"));
+        d = std::move(d2);
+
         // The worker dies with a run in flight: that run is failed, nothing else; runs go back
         // to the control connection.
         const quint64 third = s->sendRun(QStringLiteral("demo"), 0, 1, input);
-        QTRY_COMPARE(d->binaries.size(), 4);
+        QTRY_COMPARE(d->binaries.size(), 1);
         d.reset();
-        QTRY_COMPARE(errors.count(), 2);
-        QCOMPARE(errors.at(1).at(0).toULongLong(), third);
-        QCOMPARE(errors.at(1).at(1).toString(), QStringLiteral("data_connection_lost"));
+        QTRY_COMPARE(errors.count(), 3);
+        QCOMPARE(errors.at(2).at(0).toULongLong(), third);
+        QCOMPARE(errors.at(2).at(1).toString(), QStringLiteral("data_connection_lost"));
         QVERIFY(s->isReady());
         QVERIFY(!s->hasDataChannel());
         QVERIFY(s->sendRun(QStringLiteral("demo"), 0, 1, input));
