@@ -2,21 +2,21 @@
 
 #include "common/LogCategories.h"
 
-#include <QWebSocket>
+#include "hosts/DataSocket.h"
 
 namespace accel {
 
 using namespace hostproto;
 
-HostDataChannel::HostDataChannel(QWebSocket *socket, Limits limits, QObject *parent)
+HostDataChannel::HostDataChannel(DataSocket *socket, Limits limits, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
     , m_limits(limits)
 {
     m_socket->setParent(this);
-    connect(m_socket, &QWebSocket::textMessageReceived, this, &HostDataChannel::onText);
-    connect(m_socket, &QWebSocket::binaryMessageReceived, this, &HostDataChannel::onBinary);
-    connect(m_socket, &QWebSocket::disconnected, this, [this] {
+    connect(m_socket, &DataSocket::textReceived, this, &HostDataChannel::onText);
+    connect(m_socket, &DataSocket::binaryReceived, this, &HostDataChannel::onBinary);
+    connect(m_socket, &DataSocket::disconnected, this, [this] {
         if (!m_open) {
             return;
         }
@@ -33,10 +33,8 @@ HostDataChannel::HostDataChannel(QWebSocket *socket, Limits limits, QObject *par
 
 HostDataChannel::~HostDataChannel()
 {
-    if (m_socket->state() != QAbstractSocket::UnconnectedState) {
-        m_socket->disconnect(this);
-        m_socket->abort();
-    }
+    m_socket->disconnect(this);
+    m_socket->abort();
 }
 
 void HostDataChannel::sendRun(quint64 requestId, const QByteArray &runJson, const QByteArray &frame)
@@ -48,12 +46,12 @@ void HostDataChannel::sendRun(quint64 requestId, const QByteArray &runJson, cons
 
 void HostDataChannel::sendText(const QByteArray &json)
 {
-    m_socket->sendTextMessage(QString::fromUtf8(json));
+    m_socket->sendText(json);
 }
 
 void HostDataChannel::sendBinary(const QByteArray &frame)
 {
-    m_socket->sendBinaryMessage(frame);
+    m_socket->sendBinary(frame);
 }
 
 QList<quint64> HostDataChannel::close(const QString &reason)
@@ -64,9 +62,7 @@ QList<quint64> HostDataChannel::close(const QString &reason)
     m_open = false;
     const QList<quint64> unanswered(m_awaiting.cbegin(), m_awaiting.cend());
     m_awaiting.clear();
-    if (m_socket->state() == QAbstractSocket::ConnectedState) {
-        m_socket->close(QWebSocketProtocol::CloseCodeNormal, reason.left(120));
-    }
+    m_socket->close(1000, reason);
     return unanswered;
 }
 
@@ -74,19 +70,15 @@ void HostDataChannel::violation(ErrorCode code, const QString &detail)
 {
     qCWarning(lcHosts).noquote() << "data connection: bad message from the host:" << errorCode(code)
                                  << detail;
-    if (m_socket->state() == QAbstractSocket::ConnectedState) {
-        m_socket->sendTextMessage(QString::fromUtf8(encodeError(code, detail)));
-        m_socket->close(QWebSocketProtocol::CloseCode(closecode::ProtocolViolation),
-                        QStringLiteral("protocol_violation"));
-    }
+    m_socket->sendText(encodeError(code, detail));
+    m_socket->close(quint16(closecode::ProtocolViolation), QStringLiteral("protocol_violation"));
 }
 
-void HostDataChannel::onText(const QString &text)
+void HostDataChannel::onText(const QByteArray &utf8)
 {
     if (!m_open) {
         return;
     }
-    const QByteArray utf8 = text.toUtf8();
     Q_EMIT received(utf8.size());
     Result<ControlMessage> decoded = decodeControl(utf8, m_limits);
     if (const Error *e = std::get_if<Error>(&decoded)) {

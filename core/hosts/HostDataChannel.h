@@ -6,9 +6,9 @@
 #include <QObject>
 #include <QSet>
 
-class QWebSocket;
-
 namespace accel {
+
+class DataSocket;
 
 /// A host's second connection, opened by its compute worker (docs/host-protocol.md, "Data
 /// connection"): runs and their Activation frames go straight to the worker and Results come
@@ -24,7 +24,7 @@ class HostDataChannel : public QObject
     Q_OBJECT
 public:
     /// Takes ownership of `socket` (reparented to the channel).
-    HostDataChannel(QWebSocket *socket, hostproto::Limits limits, QObject *parent = nullptr);
+    HostDataChannel(DataSocket *socket, hostproto::Limits limits, QObject *parent = nullptr);
     ~HostDataChannel() override;
 
     bool isOpen() const { return m_open; }
@@ -48,11 +48,11 @@ Q_SIGNALS:
     void lost(const QList<quint64> &unanswered, const QString &detail);
 
 private:
-    void onText(const QString &text);
+    void onText(const QByteArray &utf8);
     void onBinary(const QByteArray &bytes);
     void violation(hostproto::ErrorCode code, const QString &detail);
 
-    QWebSocket *m_socket;
+    DataSocket *m_socket;
     hostproto::Limits m_limits;
     QSet<quint64> m_awaiting;
     bool m_open = true;

@@ -158,6 +158,11 @@ std::optional<Error> validateFields(MessageType type, const QJsonObject &o)
             return fail(ErrorCode::WrongType,
                         QStringLiteral("field 'dataKey' must be a string of at most 128 characters"));
         }
+        if (o.contains(QLatin1String("dataPort")) &&
+            !isInteger(o.value(QLatin1String("dataPort")), 1, 65535)) {
+            return fail(ErrorCode::WrongType,
+                        QStringLiteral("field 'dataPort' must be a port number in [1, 65535]"));
+        }
         // Optional operator cap on the weights each backend of the page may hold; absent means the
         // runtime's own default. 0 is not sent (the app omits the field instead).
         if (o.contains(QLatin1String("weightLimitBytes")) &&

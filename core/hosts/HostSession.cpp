@@ -380,6 +380,9 @@ void HostSession::handleControl(const ControlMessage &message)
                             {QStringLiteral("heartbeatIntervalMs"), m_config.heartbeatIntervalMs},
                             {QStringLiteral("maxFrameBytes"), double(m_config.limits.maxFrameBytes)},
                             {QStringLiteral("dataKey"), m_dataKey}};
+        if (m_config.dataPort != 0) {
+            welcome.insert(QStringLiteral("dataPort"), int(m_config.dataPort));
+        }
         if (m_config.weightLimitBytes > 0) {
             welcome.insert(QStringLiteral("weightLimitBytes"), double(m_config.weightLimitBytes));
         }
@@ -495,7 +498,7 @@ bool HostSession::hasDataChannel() const
     return m_data && m_data->isOpen();
 }
 
-bool HostSession::attachDataChannel(QWebSocket *socket, const QString &key, QString *error)
+bool HostSession::attachDataChannel(DataSocket *socket, const QString &key, QString *error)
 {
     if (m_state != State::Ready) {
         *error = QStringLiteral("host '%1' has no ready session").arg(m_hostId);

@@ -12,6 +12,10 @@
 class QWebSocket;
 
 namespace accel {
+class DataSocket;
+}
+
+namespace accel {
 
 class Clock;
 class HostDataChannel;
@@ -54,6 +58,9 @@ public:
         /// Operator cap on the weight bytes each compute backend of the page may hold, sent in
         /// `welcome` as `weightLimitBytes`; 0 = the runtime's own default (field omitted).
         qint64 weightLimitBytes = 0;
+        /// The port the compute worker opens its data connection on (`welcome.dataPort`);
+        /// 0 = no data connection offered (runs stay on the control connection).
+        quint16 dataPort = 0;
     };
 
     /// Takes ownership of `socket` (reparented to the session).
@@ -113,7 +120,7 @@ public:
     /// Attaches the data connection the page's compute worker opened with this session's
     /// `dataKey` (sent in `welcome`); from then on runs and cancels travel on it. A second one
     /// replaces the first. False (with `error`) when not Ready or the key does not match.
-    bool attachDataChannel(QWebSocket *socket, const QString &key, QString *error);
+    bool attachDataChannel(DataSocket *socket, const QString &key, QString *error);
     bool hasDataChannel() const;
     /// The secret a data connection must present; random per session.
     QString dataKey() const { return m_dataKey; }

@@ -2,6 +2,7 @@
 
 #include "common/Clock.h"
 #include "common/LogCategories.h"
+#include "hosts/DataSocket.h"
 
 #include <QAbstractHttpServer>
 #include <QFile>
@@ -172,6 +173,16 @@ bool RuntimeServer::start(QString *error)
             QStringLiteral("cannot listen on %1:%2").arg(m_config.address.toString()).arg(m_config.port));
     }
     m_port = port;
+    // Data connections (docs/host-protocol.md, "Data connection") have their own port: they are
+    // served by DataSocket rather than QWebSocket, which is too slow for per-hop activations.
+    m_dataServer = new LowDelayTcpServer(this);
+    if (!m_dataServer->listen(m_config.address, 0)) {
+        const QString reason = m_dataServer->errorString();
+        stop();
+        return setError(QStringLiteral("cannot listen for data connections on %1: %2")
+                            .arg(m_config.address.toString(), reason));
+    }
+    connect(m_dataServer, &QTcpServer::newConnection, this, &RuntimeServer::onNewDataConnection);
     m_watchdog->start();
     qCInfo(lcHosts).noquote() << "runtime server listening on" << baseUrl().toString();
     return true;
@@ -228,6 +239,8 @@ void RuntimeServer::stop()
             s->close(HostSession::CloseReason::ServerStopped, QStringLiteral("runtime server stopped"));
         }
     }
+    delete m_dataServer;
+    m_dataServer = nullptr;
     if (m_http) {
         for (QTcpServer *server : m_http->servers()) {
             server->close();
@@ -396,7 +409,8 @@ void RuntimeServer::acceptSocket(QWebSocket *socket)
     }
     const QString hostId = query.queryItemValue(QStringLiteral("host"));
     if (query.hasQueryItem(QStringLiteral("channel"))) {
-        attachDataSocket(socket, hostId, query);
+        refuse(socket, hostproto::closecode::BadRequest, QStringLiteral("bad_request"),
+               QStringLiteral("data connections go to the port in welcome.dataPort, not /ws"));
         return;
     }
     const std::optional<HostKind> kind = hostKindFromName(query.queryItemValue(QStringLiteral("kind")));
@@ -411,6 +425,7 @@ void RuntimeServer::acceptSocket(QWebSocket *socket)
     sessionConfig.limits = m_config.limits;
     sessionConfig.heartbeatIntervalMs = m_config.heartbeatIntervalMs;
     sessionConfig.weightLimitBytes = qMax<qint64>(0, m_config.weightLimitBytes);
+    sessionConfig.dataPort = dataPort();
     auto *session = new HostSession(socket, hostId, *kind, m_clock, sessionConfig, this);
     m_pending.append(session);
     connect(session, &HostSession::ready, this, [this, session] {
@@ -434,13 +449,42 @@ void RuntimeServer::acceptSocket(QWebSocket *socket)
             });
 }
 
-void RuntimeServer::attachDataSocket(QWebSocket *socket, const QString &hostId, const QUrlQuery &query)
+quint16 RuntimeServer::dataPort() const
 {
-    if (query.queryItemValue(QStringLiteral("channel")) != QLatin1String("data")) {
+    return m_dataServer ? m_dataServer->serverPort() : 0;
+}
+
+void RuntimeServer::onNewDataConnection()
+{
+    while (QTcpSocket *tcp = m_dataServer->nextPendingConnection()) {
+        DataSocket::Options options;
+        options.maxMessageBytes = m_config.limits.maxFrameBytes;
+        options.requiredOrigin = origin();
+        auto *socket = new DataSocket(tcp, options, this);
+        connect(socket, &DataSocket::disconnected, socket, &QObject::deleteLater);
+        connect(socket, &DataSocket::handshakeFailed, this, [this](int status, const QString &reason) {
+            Q_EMIT connectionRefused(
+                status == 403 ? QStringLiteral("bad_origin") : QStringLiteral("bad_request"), reason);
+        });
+        connect(socket, &DataSocket::upgraded, this, [this, socket] {
+            // From here the session's HostDataChannel owns it (or refuse() ends it).
+            socket->disconnect(this);
+            QObject::disconnect(socket, &DataSocket::disconnected, socket, &QObject::deleteLater);
+            attachDataSocket(socket);
+        });
+    }
+}
+
+void RuntimeServer::attachDataSocket(DataSocket *socket)
+{
+    const QUrl url = socket->requestUrl();
+    const QUrlQuery query(url);
+    if (url.path() != QLatin1String("/data")) {
         refuse(socket, hostproto::closecode::BadRequest, QStringLiteral("bad_request"),
-               QStringLiteral("the only extra channel is channel=data"));
+               QStringLiteral("the data port only serves /data"));
         return;
     }
+    const QString hostId = query.queryItemValue(QStringLiteral("host"));
     HostSession *owner = isValidHostId(hostId) ? session(hostId) : nullptr;
     QString error;
     if (!owner) {
@@ -452,6 +496,20 @@ void RuntimeServer::attachDataSocket(QWebSocket *socket, const QString &hostId, 
         refuse(socket, hostproto::closecode::InvalidToken, QStringLiteral("invalid_token"), error);
         return;
     }
+}
+
+void RuntimeServer::refuse(DataSocket *socket, int closeCode, const QString &code, const QString &detail)
+{
+    qCWarning(lcHosts).noquote() << "refused data connection:" << code << detail;
+    socket->setParent(this);
+    socket->sendText(hostproto::encodeError(code, detail));
+    socket->close(quint16(closeCode), code);
+    connect(socket, &DataSocket::disconnected, socket, &QObject::deleteLater);
+    QTimer::singleShot(2000, socket, [socket] {
+        socket->abort();
+        socket->deleteLater();
+    });
+    Q_EMIT connectionRefused(code, detail);
 }
 
 void RuntimeServer::checkHeartbeats()

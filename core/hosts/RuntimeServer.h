@@ -12,12 +12,14 @@
 
 class QHttpServerRequest;
 class QHttpServerResponder;
+class QTcpServer;
 class QTimer;
 class QWebSocket;
 
 namespace accel {
 
 class Clock;
+class DataSocket;
 
 struct RuntimeServerConfig
 {
@@ -67,6 +69,9 @@ public:
     bool isListening() const;
 
     quint16 port() const { return m_port; }
+    /// The port of compute workers' data connections (`ws://<address>:<dataPort>/data?host=…&key=…`,
+    /// sent to each page in `welcome.dataPort`); 0 when not listening.
+    quint16 dataPort() const;
     QString token() const { return m_token; }
     const RuntimeServerConfig &config() const { return m_config; }
     /// Changes config().weightLimitBytes (bytes, 0 = no cap, negative is treated as 0). Applies to
@@ -105,9 +110,12 @@ private:
     void serveHttp(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     void onNewWebSocket();
     void acceptSocket(QWebSocket *socket);
-    /// channel=data: the socket becomes the data connection of the ready session `hostId`.
-    void attachDataSocket(QWebSocket *socket, const QString &hostId, const QUrlQuery &query);
+    /// An upgraded data connection (`/data?host=…&key=…`) becomes the data connection of that
+    /// ready session.
+    void onNewDataConnection();
+    void attachDataSocket(DataSocket *socket);
     void refuse(QWebSocket *socket, int closeCode, const QString &code, const QString &detail);
+    void refuse(DataSocket *socket, int closeCode, const QString &code, const QString &detail);
     bool tokenMatches(const QString &candidate) const;
     bool hostHeaderAllowed(const QByteArray &hostHeader) const;
     QString hostName() const;
@@ -117,6 +125,7 @@ private:
     class HttpFrontEnd;
     HttpFrontEnd *m_http = nullptr;
     QTimer *m_watchdog = nullptr;
+    QTcpServer *m_dataServer = nullptr;
     QString m_token;
     quint16 m_port = 0;
     QList<QPointer<HostSession>> m_pending;

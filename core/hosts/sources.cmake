@@ -3,6 +3,7 @@ target_sources(accel_core PRIVATE
   hosts/HostProtocol.h hosts/HostProtocol.cpp
   hosts/HostCapabilities.h hosts/HostCapabilities.cpp
   hosts/HostSession.h hosts/HostSession.cpp
+  hosts/DataSocket.h hosts/DataSocket.cpp
   hosts/HostDataChannel.h hosts/HostDataChannel.cpp
   hosts/RuntimeServer.h hosts/RuntimeServer.cpp
   hosts/BrowserProcess.h hosts/BrowserProcess.cpp

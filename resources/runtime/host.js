@@ -24,6 +24,7 @@ const state = {
   heartbeatIntervalMs: 1000,
   maxFrameBytes: 0,
   dataKey: '',               // this session's key for the compute worker's data connection
+  dataPort: 0,               // the app's port for data connections (welcome.dataPort)
   weightLimitBytes: 0,       // operator cap from welcome (0: the backends' own defaults)
   backendChoice: '',         // the last backend a model was deployed on (for the fresh-backend limit)
   seq: 0,
@@ -132,13 +133,14 @@ function compute() {
 // connection), so a hop never waits for this thread. Until it is open, and where compute runs in
 // this page, runs use the control connection.
 async function ensureDataChannel() {
-  if (!state.dataKey || dataKeyInUse === state.dataKey || !computePromise) return;
+  if (!state.dataKey || !state.dataPort || dataKeyInUse === state.dataKey || !computePromise) return;
   const opened = await computePromise;
   if (opened.error || !opened.module.connectData || dataKeyInUse === state.dataKey) return;
   const key = state.dataKey;
   dataKeyInUse = key;
   try {
-    await opened.module.connectData(`${wsUrl}&${new URLSearchParams({ channel: 'data', key })}`, state.maxFrameBytes);
+    const dataUrl = `ws://${location.hostname}:${state.dataPort}/data?${new URLSearchParams({ host: hostId, key })}`;
+    await opened.module.connectData(dataUrl, state.maxFrameBytes);
   } catch (e) {
     if (dataKeyInUse === key) dataKeyInUse = '';
     console.warn('runs stay on the control connection:', e && e.message ? e.message : e);
@@ -289,6 +291,7 @@ function handleControl(msg) {
       state.heartbeatIntervalMs = Math.max(50, msg.heartbeatIntervalMs | 0);
       state.maxFrameBytes = msg.maxFrameBytes;
       state.dataKey = typeof msg.dataKey === 'string' ? msg.dataKey : '';
+      state.dataPort = Number.isInteger(msg.dataPort) && msg.dataPort > 0 && msg.dataPort < 65536 ? msg.dataPort : 0;
       ensureDataChannel();
       state.weightLimitBytes = Number.isSafeInteger(msg.weightLimitBytes) && msg.weightLimitBytes > 0
         ? msg.weightLimitBytes : 0;

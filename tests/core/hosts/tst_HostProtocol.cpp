@@ -86,6 +86,10 @@ private Q_SLOTS:
                                                     "heartbeatIntervalMs':1000,'maxFrameBytes':1048576,"
                                                     "'dataKey':'0123456789abcdef0123456789abcdef'}"))
                                               << MessageType::Welcome;
+        QTest::newRow("welcome with dataPort") << (J("{'v':1,'type':'welcome','sessionId':'s','"
+                                                     "heartbeatIntervalMs':1000,'maxFrameBytes':1048576,"
+                                                     "'dataKey':'k','dataPort':40123}"))
+                                               << MessageType::Welcome;
         QTest::newRow("model, threads absent (auto)")
             << (J("{'v':1,'type':'model','id':5,'name':'demo','config':{},'tensors':[],'backend':'wasm'}"))
             << MessageType::Model;
@@ -193,6 +197,17 @@ private Q_SLOTS:
         QTest::newRow("welcome dataKey not a string")
             << (J("{'v':1,'type':'welcome','sessionId':'s','heartbeatIntervalMs':1,'maxFrameBytes':1,'"
                   "dataKey':7}"))
+            << ErrorCode::WrongType;
+        QTest::newRow("welcome dataPort 0") << (J("{'v':1,'type':'welcome','sessionId':'s','"
+                                                  "heartbeatIntervalMs':1,'maxFrameBytes':1,'dataPort':0}"))
+                                            << ErrorCode::WrongType;
+        QTest::newRow("welcome dataPort too big")
+            << (J("{'v':1,'type':'welcome','sessionId':'s','heartbeatIntervalMs':1,'maxFrameBytes':1,'"
+                  "dataPort':65536}"))
+            << ErrorCode::WrongType;
+        QTest::newRow("welcome dataPort a string")
+            << (J("{'v':1,'type':'welcome','sessionId':'s','heartbeatIntervalMs':1,'maxFrameBytes':1,'"
+                  "dataPort':'80'}"))
             << ErrorCode::WrongType;
         QTest::newRow("load bad hash")
             << (J("{'v':1,'type':'load','id':1,'chunks':[{'sha256':'ABC','sizeBytes':1}]}"))

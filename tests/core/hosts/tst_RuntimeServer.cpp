@@ -102,12 +102,14 @@ QString welcomeDataKey(const Client &c)
     return {};
 }
 
+// A data connection URL: ws://127.0.0.1:<dataPort>/<path>?host=…&key=…
 QUrl dataUrl(const RuntimeServer &server, const QString &host, const QString &key,
-             const QString &channel = QStringLiteral("data"))
+             const QString &path = QStringLiteral("data"))
 {
-    QUrl url = wsUrl(server, server.token(), host);
-    QUrlQuery q(url);
-    q.addQueryItem(QStringLiteral("channel"), channel);
+    QUrl url(QStringLiteral("ws://127.0.0.1/") + path);
+    url.setPort(server.dataPort());
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("host"), host);
     q.addQueryItem(QStringLiteral("key"), key);
     url.setQuery(q);
     return url;
@@ -517,13 +519,15 @@ private Q_SLOTS:
     void dataConnectionRefusals_data()
     {
         QTest::addColumn<QString>("host");
-        QTest::addColumn<QString>("channel");
+        QTest::addColumn<QString>("path");
         QTest::addColumn<bool>("rightKey");
         QTest::addColumn<QString>("code");
         QTest::newRow("wrong key") << "d1"
                                    << "data" << false << "invalid_token";
-        QTest::newRow("unknown channel") << "d1"
-                                         << "bulk" << true << "bad_request";
+        QTest::newRow("unknown path") << "d1"
+                                      << "bulk" << true << "bad_request";
+        QTest::newRow("old /ws channel") << "d1"
+                                         << "ws" << true << "bad_request";
         QTest::newRow("no such session") << "nobody"
                                          << "data" << true << "bad_request";
         QTest::newRow("bad host id") << "a b"
@@ -533,7 +537,7 @@ private Q_SLOTS:
     void dataConnectionRefusals()
     {
         QFETCH(QString, host);
-        QFETCH(QString, channel);
+        QFETCH(QString, path);
         QFETCH(bool, rightKey);
         QFETCH(QString, code);
         QSignalSpy opened(m_server.get(), &RuntimeServer::sessionOpened);
@@ -545,11 +549,29 @@ private Q_SLOTS:
         const QString key = welcomeDataKey(c);
         QCOMPARE(key.size(), 32);
         QCOMPARE(key, m_server->session(QStringLiteral("d1"))->dataKey());
+        QVERIFY(m_server->dataPort() != 0 && m_server->dataPort() != m_server->port());
+        bool sawPort = false;
+        for (const QString &t : c.texts) {
+            const QJsonObject o = QJsonDocument::fromJson(t.toUtf8()).object();
+            if (o.value(QLatin1String("type")).toString() == QLatin1String("welcome")) {
+                QCOMPARE(o.value(QLatin1String("dataPort")).toInt(), int(m_server->dataPort()));
+                sawPort = true;
+            }
+        }
+        QVERIFY(sawPort);
 
         QString wrongKey = key;
         wrongKey[0] = key.at(0) == QLatin1Char('0') ? QLatin1Char('1') : QLatin1Char('0');
         Client d(m_server->origin());
-        QVERIFY(d.open(dataUrl(*m_server, host, rightKey ? key : wrongKey, channel)));
+        QUrl url = dataUrl(*m_server, host, rightKey ? key : wrongKey, path);
+        if (path == QLatin1String("ws")) { // the control port no longer takes data connections
+            url = wsUrl(*m_server, m_server->token(), host);
+            QUrlQuery q(url);
+            q.addQueryItem(QStringLiteral("channel"), QStringLiteral("data"));
+            q.addQueryItem(QStringLiteral("key"), key);
+            url.setQuery(q);
+        }
+        QVERIFY(d.open(url));
         QTRY_VERIFY(d.closed);
         QCOMPARE(d.errorCodes(), QStringList{code});
         HostSession *s = m_server->session(QStringLiteral("d1"));
