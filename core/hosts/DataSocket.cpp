@@ -434,7 +434,7 @@ void DataSocket::fail(quint16 code, const QString &reason)
     Q_EMIT protocolError(code, reason);
 }
 
-bool DataSocket::sendFrame(quint8 opcode, const char *data, qint64 size)
+bool DataSocket::sendFrame(quint8 opcode, const char *data, qint64 size, bool flush)
 {
     if (m_socket->state() != QAbstractSocket::ConnectedState) {
         return false;
@@ -457,22 +457,24 @@ bool DataSocket::sendFrame(quint8 opcode, const char *data, qint64 size)
     if (size > 0) {
         m_socket->write(data, size);
     }
-    m_socket->flush();
+    if (flush) {
+        m_socket->flush();
+    }
     return true;
 }
 
-bool DataSocket::sendText(const QByteArray &utf8)
+bool DataSocket::sendText(const QByteArray &utf8, bool flush)
 {
-    if (m_state != State::Open || !sendFrame(Text, utf8.constData(), utf8.size())) {
+    if (m_state != State::Open || !sendFrame(Text, utf8.constData(), utf8.size(), flush)) {
         return false;
     }
     m_bytesSent += utf8.size();
     return true;
 }
 
-bool DataSocket::sendBinary(const QByteArray &payload)
+bool DataSocket::sendBinary(const QByteArray &payload, bool flush)
 {
-    if (m_state != State::Open || !sendFrame(Binary, payload.constData(), payload.size())) {
+    if (m_state != State::Open || !sendFrame(Binary, payload.constData(), payload.size(), flush)) {
         return false;
     }
     m_bytesSent += payload.size();

@@ -53,8 +53,10 @@ public:
     QString origin() const { return m_origin; }
 
     /// Sends one unfragmented message. False (nothing sent) unless the connection is open.
-    bool sendText(const QByteArray &utf8);
-    bool sendBinary(const QByteArray &payload);
+    /// With `flush` false the frame waits in the socket's buffer for the next send that flushes
+    /// (or the event loop), so two messages sent back to back leave in one write.
+    bool sendText(const QByteArray &utf8, bool flush = true);
+    bool sendBinary(const QByteArray &payload, bool flush = true);
     /// Sends a close frame with `code` and `reason` (cut to fit 123 bytes) and closes the TCP
     /// connection once it is written. closeCode() keeps the first close code seen either way.
     void close(quint16 code, const QString &reason = {});
@@ -99,7 +101,7 @@ private:
     void finishFrame();
     void handleControlFrame();
     void fail(quint16 code, const QString &reason);
-    bool sendFrame(quint8 opcode, const char *data, qint64 size);
+    bool sendFrame(quint8 opcode, const char *data, qint64 size, bool flush = true);
     void onDisconnected();
 
     QTcpSocket *m_socket;

@@ -40,8 +40,8 @@ HostDataChannel::~HostDataChannel()
 void HostDataChannel::sendRun(quint64 requestId, const QByteArray &runJson, const QByteArray &frame)
 {
     m_awaiting.insert(requestId);
-    sendText(runJson);
-    sendBinary(frame);
+    m_socket->sendText(runJson, false); // both leave in one write
+    m_socket->sendBinary(frame);
 }
 
 void HostDataChannel::sendText(const QByteArray &json)

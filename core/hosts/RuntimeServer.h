@@ -41,7 +41,9 @@ struct RuntimeServerConfig
 };
 
 /// Serves the runtime page (`resources/runtime/`) over HTTP with COOP/COEP headers and accepts
-/// the host protocol's WebSocket at `/ws?token=…&host=…&kind=…` on the same port.
+/// the host protocol's WebSocket at `/ws?token=…&host=…&kind=…` on the same port. Compute
+/// workers' data connections (`/data?host=…&key=…`) go to a second port on the same address,
+/// dataPort(), served by DataSocket (docs/host-protocol.md, "Data connection").
 ///
 /// Security: every WebSocket must carry the per-launch token and come from our own origin
 /// (`http://<address>:<port>`); others are closed with an `error` message and close code 4401

@@ -9,4 +9,5 @@ target_sources(accel_core PRIVATE
   hosts/BrowserProcess.h hosts/BrowserProcess.cpp
   hosts/BrowserLauncher.h hosts/BrowserLauncher.cpp
   hosts/TransportBenchmark.h hosts/TransportBenchmark.cpp
+  hosts/LoopbackEcho.h hosts/LoopbackEcho.cpp
 )

@@ -39,7 +39,7 @@ export function decodeControl(text) {
   return msg;
 }
 
-function headerBytes(rank) {
+export function headerBytes(rank) {
   return FIXED_HEADER_BYTES + 4 * rank;
 }
 
@@ -91,15 +91,26 @@ export function decodeFrame(buffer, maxFrameBytes) {
 }
 
 export function encodeFrame({ kind, requestId, dtype, shape, payload }) {
-  if (shape.length > MAX_RANK) throw new ProtocolError('bad_rank', 'rank too large');
   const elements = shape.reduce((a, b) => a * b, 1);
   const bytes = payload instanceof Uint8Array ? payload : new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
   if (elements * DTYPE_BYTES[dtype] !== bytes.byteLength) {
     throw new ProtocolError('shape_mismatch', 'payload does not match shape');
   }
+  const out = new Uint8Array(headerBytes(shape.length) + bytes.byteLength);
+  writeFrameHeader(out.buffer, { kind, requestId, dtype, shape });
+  out.set(bytes, headerBytes(shape.length));
+  return out.buffer;
+}
+
+// Writes a frame header at the start of `buffer`, whose length must be exactly header + payload
+// (the payload is written separately, e.g. straight from the backend into the same buffer).
+export function writeFrameHeader(buffer, { kind, requestId, dtype, shape }) {
+  if (shape.length > MAX_RANK) throw new ProtocolError('bad_rank', 'rank too large');
   const hb = headerBytes(shape.length);
-  const out = new Uint8Array(hb + bytes.byteLength);
-  const view = new DataView(out.buffer);
+  if (shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[dtype] !== buffer.byteLength - hb) {
+    throw new ProtocolError('shape_mismatch', 'buffer does not match shape');
+  }
+  const view = new DataView(buffer, 0, hb);
   view.setUint32(0, 0x41435446, false);
   view.setUint8(4, VERSION);
   view.setUint8(5, kind);
@@ -107,8 +118,6 @@ export function encodeFrame({ kind, requestId, dtype, shape, payload }) {
   view.setUint8(7, shape.length);
   view.setBigUint64(8, BigInt(requestId), true);
   shape.forEach((d, i) => view.setUint32(FIXED_HEADER_BYTES + 4 * i, d, true));
-  out.set(bytes, hb);
-  return out.buffer;
 }
 
 // Echo reply: the same frame with its kind byte set to Result. Re-uses the received buffer:

@@ -12,6 +12,7 @@
 #include "common/Clock.h"
 #include "common/EventWait.h"
 #include "hosts/HostSession.h"
+#include "hosts/LoopbackEcho.h"
 #include "hosts/RuntimeServer.h"
 #include "model/DemoModel.h"
 #include "model/HostModelClient.h"
@@ -537,6 +538,13 @@ int benchPipeline(const QStringList &args)
                 << QString::number(dataIdleEcho > 0 ? hop.overheadMs / dataIdleEcho : 0, 'f', 2)
                 << "x the idle echo\n";
         }
+        LoopbackEcho reference; // the machine's floor, measured beside the hop
+        const double qtHot = reference.roundTripMs(int(activationBytes), 30);
+        const double qtIdle = reference.roundTripMs(int(activationBytes), 30, idleGap);
+        out << "reference in this run: a bare Qt WebSocket echo of " << activationBytes / 1024
+            << " KiB between two threads takes " << QString::number(qtHot, 'f', 2) << " ms hot and "
+            << QString::number(qtIdle, 'f', 2) << " ms after " << idleGap << " ms idle; the hop is "
+            << QString::number(qtIdle > 0 ? hop.overheadMs / qtIdle : 0, 'f', 2) << "x the idle reference\n";
     }
 
     // Recovery drill: 2 stages + warm spare, steady stream, kill -9 the second stage's host.

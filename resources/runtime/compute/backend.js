@@ -68,9 +68,12 @@ export class Backend {
     }
   }
 
-  /** Runs blocks [first, last) on hidden [seqLen, hiddenSize] (Float32Array). */
-  runLayers(config, [first, last], hidden, seqLen) {
-    return runLayers(this.ops, this.weights, config, first, last, hidden, seqLen);
+  /**
+   * Runs blocks [first, last) on hidden [seqLen, hiddenSize] (Float32Array); the result lands in
+   * `into` (Float32Array of seqLen x hiddenSize) when given.
+   */
+  runLayers(config, [first, last], hidden, seqLen, into) {
+    return runLayers(this.ops, this.weights, config, first, last, hidden, seqLen, into);
   }
 
   embed(config, tokens) {
@@ -78,8 +81,8 @@ export class Backend {
   }
 
   /** Embeds token ids and runs blocks [first, last) without a round trip through host memory. */
-  embedAndRunLayers(config, tokens, [first, last]) {
-    return embedAndRunLayers(this.ops, this.weights, config, tokens, first, last);
+  embedAndRunLayers(config, tokens, [first, last], into) {
+    return embedAndRunLayers(this.ops, this.weights, config, tokens, first, last, into);
   }
 
   /**

@@ -3,7 +3,8 @@
 // (every matrix [in, out]; QKV fused; see docs/compute-runtime.md).
 //
 // `ops` is a backend's device-level op set. Handles (T) are opaque to this file:
-//   upload(Float32Array) -> T          download(T, count) -> Promise<Float32Array>     free(T)
+//   upload(Float32Array) -> T          download(T, count, into?) -> Promise<Float32Array>     free(T)
+//   (with `into`, a Float32Array of `count`, download may fill and return it instead of allocating)
 //   matmul(x, w, bias|null, M, K, N)   layerNorm(x, gamma, beta, rows, cols, eps)
 //   gelu(x, count, exact)              add(a, b, count)         softmax(x, rows, cols)
 //   attention(qkv, seq, heads, headDim, causal)                 embedding(ids, wte, wpe, tte|null, seq, hidden)
@@ -24,15 +25,18 @@ export function checkConfig(config) {
   }
 }
 
-/** Runs blocks [first, last) on hidden [seqLen, hiddenSize]; resolves to the new hidden state. */
-export async function runLayers(ops, weights, config, first, last, hidden, seqLen) {
+/**
+ * Runs blocks [first, last) on hidden [seqLen, hiddenSize]; resolves to the new hidden state, in
+ * `into` (a Float32Array of seqLen x hiddenSize) when given: no buffer is allocated for it then.
+ */
+export async function runLayers(ops, weights, config, first, last, hidden, seqLen, into) {
   checkConfig(config);
   if (!Number.isInteger(seqLen) || seqLen < 1 || hidden.length !== seqLen * config.hiddenSize) {
     throw new Error(`hidden has ${hidden.length} floats, expected seqLen ${seqLen} x ${config.hiddenSize}`);
   }
   checkRange(config, first, last);
   const x = layersOnDevice(ops, weights, config, first, last, ops.upload(hidden), seqLen);
-  return downloadAndFree(ops, x, seqLen * config.hiddenSize);
+  return downloadAndFree(ops, x, seqLen * config.hiddenSize, into);
 }
 
 function checkRange(config, first, last) {
@@ -41,9 +45,15 @@ function checkRange(config, first, last) {
   }
 }
 
-async function downloadAndFree(ops, x, count) {
+async function downloadAndFree(ops, x, count, into) {
+  if (into && into.length !== count) throw new Error(`output buffer holds ${into.length} floats, expected ${count}`);
   try {
-    return await ops.download(x, count);
+    const out = await ops.download(x, count, into);
+    if (into && out !== into) {
+      into.set(out);
+      return into;
+    }
+    return out;
   } finally {
     ops.free(x);
   }
@@ -100,12 +110,12 @@ export async function embed(ops, weights, config, tokens) {
 }
 
 /** Embeddings then blocks [first, last), with the hidden state kept on the device in between. */
-export async function embedAndRunLayers(ops, weights, config, tokens, first, last) {
+export async function embedAndRunLayers(ops, weights, config, tokens, first, last, into) {
   checkConfig(config);
   checkRange(config, first, last);
   const x = embedOnDevice(ops, weights, config, tokens);
   const y = layersOnDevice(ops, weights, config, first, last, x, tokens.length);
-  return downloadAndFree(ops, y, tokens.length * config.hiddenSize);
+  return downloadAndFree(ops, y, tokens.length * config.hiddenSize, into);
 }
 
 function embedOnDevice(ops, weights, config, tokens) {

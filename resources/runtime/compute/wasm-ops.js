@@ -83,7 +83,12 @@ export function createWasmOps(exports, options = {}) {
     arena,
     upload: put,
     uploadWeight: (name, a) => put(a),
-    download: async (h, count) => new Float32Array(memory.buffer, h.ptr, count).slice(),
+    download: async (h, count, into) => {
+      const src = new Float32Array(memory.buffer, h.ptr, count);
+      if (!into) return src.slice();
+      into.set(src);
+      return into;
+    },
     free: h => arena.release(h),
     freeWeight: h => arena.release(h),
     sizeBytes: h => h.bytes,
