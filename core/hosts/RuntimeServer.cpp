@@ -14,6 +14,7 @@
 #include <QTimer>
 #include <QWebSocket>
 
+#include <algorithm>
 #include <memory>
 
 #include <netinet/in.h>
@@ -26,6 +27,8 @@ namespace {
 
 /// Accepted sockets get TCP_NODELAY: a `run` is a small text message followed by a large binary
 /// frame, and Nagle's algorithm would hold the frame's last segment until the text is acknowledged.
+constexpr int kMaxPendingDataUpgrades = 32;
+
 class LowDelayTcpServer final : public QTcpServer
 {
 public:
@@ -457,6 +460,19 @@ quint16 RuntimeServer::dataPort() const
 void RuntimeServer::onNewDataConnection()
 {
     while (QTcpSocket *tcp = m_dataServer->nextPendingConnection()) {
+        // Each page opens one data connection; a flood of half-open upgrades is cut off.
+        const auto sockets = findChildren<DataSocket *>(Qt::FindDirectChildrenOnly);
+        const auto upgrading = std::count_if(sockets.cbegin(), sockets.cend(), [](const DataSocket *d) {
+            return d->state() == DataSocket::State::Handshake;
+        });
+        if (upgrading >= kMaxPendingDataUpgrades) {
+            qCWarning(lcHosts) << "data port:" << kMaxPendingDataUpgrades
+                               << "upgrades already pending, dropping a connection from"
+                               << tcp->peerAddress().toString();
+            tcp->abort();
+            tcp->deleteLater();
+            continue;
+        }
         DataSocket::Options options;
         options.maxMessageBytes = m_config.limits.maxFrameBytes;
         options.requiredOrigin = origin();

@@ -10,8 +10,12 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
+#include <QTcpSocket>
 #include <QTest>
 #include <QWebSocket>
+
+#include <memory>
+#include <vector>
 
 using namespace accel;
 using namespace accel::hostproto;
@@ -513,6 +517,25 @@ private Q_SLOTS:
         QCOMPARE(error.isEmpty(), starts);
         if (starts) {
             QCOMPARE(server.token(), token);
+        }
+    }
+
+    void dataPortCutsOffHalfOpenUpgrades()
+    {
+        // 32 connections that never finish their upgrade are tolerated; the next is dropped at once.
+        std::vector<std::unique_ptr<QTcpSocket>> sockets;
+        int dropped = 0;
+        for (int i = 0; i < 33; ++i) {
+            auto s = std::make_unique<QTcpSocket>();
+            connect(s.get(), &QTcpSocket::disconnected, this, [&dropped] { ++dropped; });
+            s->connectToHost(QHostAddress::LocalHost, m_server->dataPort());
+            QVERIFY(s->waitForConnected(2000));
+            sockets.push_back(std::move(s));
+        }
+        QTRY_COMPARE(dropped, 1);
+        QVERIFY(sockets.back()->state() != QAbstractSocket::ConnectedState);
+        for (int i = 0; i < 32; ++i) {
+            QCOMPARE(sockets[size_t(i)]->state(), QAbstractSocket::ConnectedState);
         }
     }
 
