@@ -287,32 +287,14 @@ void PipelineExecutor::onFinished(int index, HostModelClient *client, quint64 ho
     Request &r = rit->second;
     const qint64 now = m_clock->nowMs();
     const double ms = double(now - r.sentMs);
-    stage.stats.runs += 1;
-    stage.stats.lastMs = ms;
-    stage.stats.meanMs = stage.stats.runs == 1 ? ms : 0.8 * stage.stats.meanMs + 0.2 * ms;
-    stage.stats.bytesReceived += hidden.size();
-    if (m_pool) {
+    if (m_pool) { // before pump(): a half-open breaker admits the next call only after this success
         m_pool->recordSuccess(stage.spec.hostId, qint64(ms * 1e6));
-    }
-    Q_EMIT stageCompleted(index, ms);
-    if (stage.failedAtMs >= 0) {
-        const qint64 recoveryMs = now - stage.failedAtMs;
-        stage.failedAtMs = -1;
-        stage.stats.recoveries += 1;
-        Q_EMIT recoveryEvent(tr("stage %1 answers again on %2, %3 ms after the failure was detected")
-                                 .arg(index)
-                                 .arg(stage.spec.hostId)
-                                 .arg(recoveryMs));
-        Q_EMIT recovered(index, stage.spec.hostId, recoveryMs);
     }
     if (seqLen != r.seqLen) {
         failRequest(
             requestId,
             tr("stage %1 returned %2 positions for a %3-token request").arg(index).arg(seqLen).arg(r.seqLen));
-        pump();
-        return;
-    }
-    if (index + 1 == int(m_stages.size())) {
+    } else if (index + 1 == int(m_stages.size())) {
         const qint64 latency = now - r.submittedMs;
         const quint64 id = r.id;
         m_requests.erase(rit);
@@ -326,7 +308,33 @@ void PipelineExecutor::onFinished(int index, HostModelClient *client, quint64 ho
         r.retriesInPlace = 0;
         m_stages[std::size_t(index + 1)].queue.push_back(requestId);
     }
+    // The activation goes on to the next stage first; statistics and the signals dashboards
+    // listen to are not on a hop's path.
     pump();
+    recordCompletion(index, ms, now, hidden.size());
+}
+
+void PipelineExecutor::recordCompletion(int index, double ms, qint64 now, qint64 bytes)
+{
+    if (index >= int(m_stages.size())) {
+        return; // a listener of requestFinished restarted the pipeline with fewer stages
+    }
+    Stage &stage = m_stages[std::size_t(index)];
+    stage.stats.runs += 1;
+    stage.stats.lastMs = ms;
+    stage.stats.meanMs = stage.stats.runs == 1 ? ms : 0.8 * stage.stats.meanMs + 0.2 * ms;
+    stage.stats.bytesReceived += bytes;
+    Q_EMIT stageCompleted(index, ms);
+    if (stage.failedAtMs >= 0) {
+        const qint64 recoveryMs = now - stage.failedAtMs;
+        stage.failedAtMs = -1;
+        stage.stats.recoveries += 1;
+        Q_EMIT recoveryEvent(tr("stage %1 answers again on %2, %3 ms after the failure was detected")
+                                 .arg(index)
+                                 .arg(stage.spec.hostId)
+                                 .arg(recoveryMs));
+        Q_EMIT recovered(index, stage.spec.hostId, recoveryMs);
+    }
 }
 
 void PipelineExecutor::onFailed(int index, HostModelClient *client, quint64 hostRequest, const QString &code,

@@ -158,6 +158,8 @@ private:
     void onDeployFailed(int index, HostModelClient *client, const QString &message);
     void onFinished(int index, HostModelClient *client, quint64 hostRequest, const QByteArray &hidden,
                     int seqLen);
+    /// Statistics and signals of a stage's finished run (after the activation moved on).
+    void recordCompletion(int index, double ms, qint64 now, qint64 bytes);
     void onFailed(int index, HostModelClient *client, quint64 hostRequest, const QString &code,
                   const QString &message);
     void onSessionClosed(const QString &hostId);
