@@ -42,7 +42,9 @@ const char *statusText(int status)
 
 bool validUtf8(const QByteArray &bytes)
 {
-    QStringDecoder decoder(QStringDecoder::Utf8);
+    // Stateless: a stateful decoder keeps a sequence cut off at the end for the next call
+    // instead of reporting it, which let a message ending in half a character through.
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
     const QString decoded = decoder(bytes);
     Q_UNUSED(decoded);
     return !decoder.hasError();
@@ -243,9 +245,18 @@ void DataSocket::refuseHandshake(int status, const QString &reason)
     m_handshakeTimer->stop();
     m_state = State::Closing;
     const QByteArray body = reason.toUtf8();
+    // RFC 7231 6.5.5: a 405 lists the allowed methods. RFC 7230 6.7 and RFC 6455 4.2.2/4.4: a 426
+    // names the protocol to upgrade to (with Connection: upgrade) and the WebSocket version.
+    QByteArray extra;
+    if (status == 405) {
+        extra = "Allow: GET\r\n";
+    } else if (status == 426) {
+        extra = "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n";
+    }
     m_socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + statusText(status) +
-                    "\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: " +
-                    QByteArray::number(body.size()) + "\r\n\r\n" + body);
+                    "\r\nContent-Type: text/plain; charset=utf-8\r\n" + extra +
+                    "Connection: " + (status == 426 ? "Upgrade, close" : "close") +
+                    "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
     m_socket->disconnectFromHost();
     Q_EMIT handshakeFailed(status, reason);
 }
