@@ -180,7 +180,7 @@ bool DataSocket::readHandshake()
         refuseHandshake(405, QStringLiteral("a WebSocket upgrade must be a GET"));
         return false;
     }
-    QByteArray upgrade, connection, version, key, origin;
+    QByteArray host, upgrade, connection, version, key, origin;
     for (qsizetype i = 1; i < lines.size(); ++i) {
         const QByteArray line = lines.at(i).trimmed();
         const qsizetype colon = line.indexOf(':');
@@ -190,7 +190,9 @@ bool DataSocket::readHandshake()
         }
         const QByteArray name = line.left(colon).trimmed().toLower();
         const QByteArray value = line.mid(colon + 1).trimmed();
-        if (name == "upgrade") {
+        if (name == "host") {
+            host = value;
+        } else if (name == "upgrade") {
             upgrade = value;
         } else if (name == "connection") {
             connection = value;
@@ -210,6 +212,10 @@ bool DataSocket::readHandshake()
         refuseHandshake(426, QStringLiteral("Sec-WebSocket-Version must be 13"));
         return false;
     }
+    if (host.isEmpty()) {
+        refuseHandshake(400, QStringLiteral("the upgrade request has no Host")); // RFC 6455 4.2.1
+        return false;
+    }
     if (QByteArray::fromBase64(key).size() != 16) {
         refuseHandshake(400, QStringLiteral("Sec-WebSocket-Key must be 16 bytes in base64"));
         return false;
@@ -220,7 +226,9 @@ bool DataSocket::readHandshake()
         return false;
     }
     m_requestUrl = QUrl(QString::fromLatin1(requestLine.at(1)));
-    if (!m_requestUrl.isValid() || !m_requestUrl.isRelative() || !requestLine.at(1).startsWith('/')) {
+    // "//host/path" parses as an authority and a different path: refused, not misread.
+    if (!m_requestUrl.isValid() || !m_requestUrl.isRelative() || !requestLine.at(1).startsWith('/') ||
+        requestLine.at(1).startsWith("//")) {
         refuseHandshake(400, QStringLiteral("the request target must be a path"));
         return false;
     }

@@ -718,6 +718,11 @@ private Q_SLOTS:
         Request star;
         star.target = "*";
         QTest::newRow("asterisk target") << star.bytes() << 400 << QByteArray();
+        Request authority;
+        authority.target = "//evil.example/data?host=h1";
+        QTest::newRow("target with an authority") << authority.bytes() << 400 << QByteArray();
+        QTest::newRow("no Host") << Request().set("Host", QByteArray()).bytes() << 400 << QByteArray();
+        QTest::newRow("empty Host") << Request().set("Host", "").bytes() << 400 << QByteArray();
         QTest::newRow("malformed request line")
             << QByteArray("GET /data\r\nHost: x\r\n\r\n") << 400 << QByteArray();
         QTest::newRow("header without colon")
