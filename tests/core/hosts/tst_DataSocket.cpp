@@ -315,7 +315,11 @@ public:
     {
         connect(&m_server, &QTcpServer::newConnection, this, [this] {
             while (QTcpSocket *tcp = m_server.nextPendingConnection()) {
-                m_peers.push_back(std::make_unique<Peer>(tcp, m_options));
+                if (m_wrapLater) {
+                    m_unwrapped.append(tcp);
+                } else {
+                    m_peers.push_back(std::make_unique<Peer>(tcp, m_options));
+                }
             }
         });
     }
@@ -377,6 +381,9 @@ private Q_SLOTS:
         m_server.close();
         m_peers.clear();
         m_peersTaken = 0;
+        qDeleteAll(m_unwrapped);
+        m_unwrapped.clear();
+        m_wrapLater = false;
     }
 
     // --- static helpers ---
@@ -661,6 +668,37 @@ private Q_SLOTS:
         raw.send(QByteArray::fromHex("818537fa213d7f9f4d5158"));
         QTRY_COMPARE_WITH_TIMEOUT(raw.received, QByteArray::fromHex("810548656c6c6f"), kWaitMs);
         QCOMPARE(peer->texts, QList<QByteArray>{"Hello"});
+    }
+
+    void readsARequestAlreadyBuffered()
+    {
+        // An owner may wrap the socket only after the request has arrived.
+        m_wrapLater = true;
+        RawClient raw(m_server.serverPort());
+        const QByteArray request = Request().bytes();
+        raw.send(request);
+        QVERIFY(QTest::qWaitFor(
+            [&] { return !m_unwrapped.isEmpty() && m_unwrapped.first()->bytesAvailable() == request.size(); },
+            kWaitMs));
+        m_peers.push_back(std::make_unique<Peer>(m_unwrapped.takeFirst(), m_options));
+        Peer *peer = nextPeer();
+        QVERIFY(peer);
+        QVERIFY(raw.takeResponseHead().startsWith("HTTP/1.1 101 "));
+        QCOMPARE(peer->upgrades, 1);
+        QCOMPARE(peer->socket->requestUrl(), QUrl(QStringLiteral("/data?host=h1&key=k1")));
+    }
+
+    void staysOpenPastTheHandshakeTimeout()
+    {
+        std::unique_ptr<RawClient> raw;
+        Peer *peer = nullptr;
+        QVERIFY(openRaw(raw, &peer));
+        QSignalSpy gone(peer->socket, &DataSocket::disconnected);
+        QVERIFY(!gone.wait(kHandshakeTimeoutMs * 2));
+        QVERIFY(peer->refusals.isEmpty());
+        QCOMPARE(peer->socket->state(), DataSocket::State::Open);
+        raw->send(clientFrame(Fin | OpText, "still here"));
+        QTRY_COMPARE_WITH_TIMEOUT(peer->texts, QList<QByteArray>{"still here"}, kWaitMs);
     }
 
     void acceptsAnyOriginWhenNoneIsRequired()
@@ -1079,6 +1117,9 @@ private:
     DataSocket::Options m_options;
     std::vector<std::unique_ptr<Peer>> m_peers;
     size_t m_peersTaken = 0;
+    // Accepted sockets not wrapped yet (m_wrapLater), owned by m_server until wrapped.
+    bool m_wrapLater = false;
+    QList<QTcpSocket *> m_unwrapped;
 };
 
 QTEST_GUILESS_MAIN(tst_DataSocket)
