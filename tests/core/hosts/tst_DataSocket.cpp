@@ -799,6 +799,27 @@ private Q_SLOTS:
         QVERIFY(peer->protocolErrors.isEmpty());
     }
 
+    void handshakeSizeLimit_data()
+    {
+        QTest::addColumn<int>("sizeBytes");
+        QTest::addColumn<int>("status");
+        QTest::newRow("exactly the limit") << kMaxHandshakeBytes << 101;
+        QTest::newRow("one byte over") << (kMaxHandshakeBytes + 1) << 431;
+    }
+    void handshakeSizeLimit()
+    {
+        QFETCH(int, sizeBytes);
+        QFETCH(int, status);
+        const qsizetype base = Request().set("X-Padding", "").bytes().size();
+        const QByteArray request = Request().set("X-Padding", QByteArray(sizeBytes - base, 'p')).bytes();
+        QCOMPARE(request.size(), qsizetype(sizeBytes));
+        RawClient raw(m_server.serverPort());
+        raw.send(request);
+        const QByteArray head = raw.takeResponseHead();
+        QVERIFY2(head.startsWith(QByteArray("HTTP/1.1 " + QByteArray::number(status) + ' ')),
+                 head.constData());
+    }
+
     void refusesIncompleteRequestAfterTimeout_data()
     {
         QTest::addColumn<QByteArray>("partial");
