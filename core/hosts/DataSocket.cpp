@@ -20,7 +20,6 @@ constexpr quint16 kProtocolError = 1002;
 constexpr quint16 kInvalidPayload = 1007;
 constexpr quint16 kTooBig = 1009;
 constexpr quint16 kNoStatus = 1005;
-constexpr quint16 kNormal = 1000;
 
 const char *statusText(int status)
 {
