@@ -215,7 +215,11 @@ bool DataSocket::readHandshake()
         refuseHandshake(400, QStringLiteral("the upgrade request has no Host")); // RFC 6455 4.2.1
         return false;
     }
-    if (QByteArray::fromBase64(key).size() != 16) {
+    // Strict base64 (RFC 4648 section 4, padded: 24 characters): the lenient decoder skips
+    // characters outside the alphabet, so "AAAA*AAAA..." used to pass.
+    const QByteArray::FromBase64Result decodedKey =
+        QByteArray::fromBase64Encoding(key, QByteArray::AbortOnBase64DecodingErrors);
+    if (key.size() != 24 || !decodedKey || decodedKey.decoded.size() != 16) {
         refuseHandshake(400, QStringLiteral("Sec-WebSocket-Key must be 16 bytes in base64"));
         return false;
     }

@@ -733,6 +733,12 @@ private Q_SLOTS:
         QTest::newRow("17-byte key")
             << Request().set("Sec-WebSocket-Key", QByteArray(17, 'k').toBase64()).bytes() << 400
             << QByteArray();
+        QTest::newRow("key with a character outside base64")
+            << Request().set("Sec-WebSocket-Key", "dGhlIHNhbX*BsZSBub25jZQ==").bytes() << 400 << QByteArray();
+        QTest::newRow("key without padding")
+            << Request().set("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ").bytes() << 400 << QByteArray();
+        QTest::newRow("key with inner space")
+            << Request().set("Sec-WebSocket-Key", "dGhlIHNhbXBs ZSBub25jZQ==").bytes() << 400 << QByteArray();
         QTest::newRow("version 8") << Request().set("Sec-WebSocket-Version", "8").bytes() << 426
                                    << QByteArray("Sec-WebSocket-Version: 13");
         QTest::newRow("no version") << Request().set("Sec-WebSocket-Version", QByteArray()).bytes() << 426
