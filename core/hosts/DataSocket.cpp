@@ -20,7 +20,6 @@ constexpr quint16 kProtocolError = 1002;
 constexpr quint16 kInvalidPayload = 1007;
 constexpr quint16 kTooBig = 1009;
 constexpr quint16 kNoStatus = 1005;
-constexpr quint16 kNormal = 1000;
 
 const char *statusText(int status)
 {
@@ -42,7 +41,9 @@ const char *statusText(int status)
 
 bool validUtf8(const QByteArray &bytes)
 {
-    QStringDecoder decoder(QStringDecoder::Utf8);
+    // Stateless: a stateful decoder keeps a sequence cut off at the end for the next call
+    // instead of reporting it, which let a message ending in half a character through.
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
     const QString decoded = decoder(bytes);
     Q_UNUSED(decoded);
     return !decoder.hasError();
@@ -178,7 +179,7 @@ bool DataSocket::readHandshake()
         refuseHandshake(405, QStringLiteral("a WebSocket upgrade must be a GET"));
         return false;
     }
-    QByteArray upgrade, connection, version, key, origin;
+    QByteArray host, upgrade, connection, version, key, origin;
     for (qsizetype i = 1; i < lines.size(); ++i) {
         const QByteArray line = lines.at(i).trimmed();
         const qsizetype colon = line.indexOf(':');
@@ -188,7 +189,9 @@ bool DataSocket::readHandshake()
         }
         const QByteArray name = line.left(colon).trimmed().toLower();
         const QByteArray value = line.mid(colon + 1).trimmed();
-        if (name == "upgrade") {
+        if (name == "host") {
+            host = value;
+        } else if (name == "upgrade") {
             upgrade = value;
         } else if (name == "connection") {
             connection = value;
@@ -208,7 +211,15 @@ bool DataSocket::readHandshake()
         refuseHandshake(426, QStringLiteral("Sec-WebSocket-Version must be 13"));
         return false;
     }
-    if (QByteArray::fromBase64(key).size() != 16) {
+    if (host.isEmpty()) {
+        refuseHandshake(400, QStringLiteral("the upgrade request has no Host")); // RFC 6455 4.2.1
+        return false;
+    }
+    // Strict base64 (RFC 4648 section 4, padded: 24 characters): the lenient decoder skips
+    // characters outside the alphabet, so "AAAA*AAAA..." used to pass.
+    const QByteArray::FromBase64Result decodedKey =
+        QByteArray::fromBase64Encoding(key, QByteArray::AbortOnBase64DecodingErrors);
+    if (key.size() != 24 || !decodedKey || decodedKey.decoded.size() != 16) {
         refuseHandshake(400, QStringLiteral("Sec-WebSocket-Key must be 16 bytes in base64"));
         return false;
     }
@@ -218,7 +229,9 @@ bool DataSocket::readHandshake()
         return false;
     }
     m_requestUrl = QUrl(QString::fromLatin1(requestLine.at(1)));
-    if (!m_requestUrl.isValid() || !m_requestUrl.isRelative() || !requestLine.at(1).startsWith('/')) {
+    // "//host/path" parses as an authority and a different path: refused, not misread.
+    if (!m_requestUrl.isValid() || !m_requestUrl.isRelative() || !requestLine.at(1).startsWith('/') ||
+        requestLine.at(1).startsWith("//")) {
         refuseHandshake(400, QStringLiteral("the request target must be a path"));
         return false;
     }
@@ -243,9 +256,18 @@ void DataSocket::refuseHandshake(int status, const QString &reason)
     m_handshakeTimer->stop();
     m_state = State::Closing;
     const QByteArray body = reason.toUtf8();
+    // RFC 7231 6.5.5: a 405 lists the allowed methods. RFC 7230 6.7 and RFC 6455 4.2.2/4.4: a 426
+    // names the protocol to upgrade to (with Connection: upgrade) and the WebSocket version.
+    QByteArray extra;
+    if (status == 405) {
+        extra = "Allow: GET\r\n";
+    } else if (status == 426) {
+        extra = "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n";
+    }
     m_socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + statusText(status) +
-                    "\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: " +
-                    QByteArray::number(body.size()) + "\r\n\r\n" + body);
+                    "\r\nContent-Type: text/plain; charset=utf-8\r\n" + extra +
+                    "Connection: " + (status == 426 ? "Upgrade, close" : "close") +
+                    "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
     m_socket->disconnectFromHost();
     Q_EMIT handshakeFailed(status, reason);
 }
