@@ -10,6 +10,8 @@
 
 #include <cstring>
 
+#include <sys/socket.h>
+
 namespace accel {
 
 namespace {
@@ -73,6 +75,7 @@ DataSocket::DataSocket(QTcpSocket *socket, Options options, QObject *parent)
     , m_socket(socket)
     , m_options(std::move(options))
     , m_handshakeTimer(new QTimer(this))
+    , m_lingerTimer(new QTimer(this))
 {
     m_socket->setParent(this);
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
@@ -85,6 +88,9 @@ DataSocket::DataSocket(QTcpSocket *socket, Options options, QObject *parent)
         }
     });
     m_handshakeTimer->start(m_options.handshakeTimeoutMs);
+    m_lingerTimer->setSingleShot(true);
+    m_lingerTimer->setInterval(m_options.lingerMs);
+    connect(m_lingerTimer, &QTimer::timeout, this, &DataSocket::abort);
     connect(m_socket, &QTcpSocket::readyRead, this, &DataSocket::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, &DataSocket::onDisconnected);
     if (m_socket->bytesAvailable() > 0) {
@@ -132,7 +138,7 @@ void DataSocket::onReadyRead()
     if (m_state == State::Handshake && !readHandshake()) {
         return;
     }
-    while (!m_failed && (m_state == State::Open || (m_state == State::Closing && !m_closeReceived))) {
+    while (!m_discardInput && (m_state == State::Open || (m_state == State::Closing && !m_closeReceived))) {
         if (!m_haveHeader && !readFrameHeader()) {
             return;
         }
@@ -142,7 +148,7 @@ void DataSocket::onReadyRead()
         finishFrame();
     }
     if (m_socket->state() == QAbstractSocket::ConnectedState &&
-        (m_failed || m_state == State::Closed || m_state == State::Closing)) {
+        (m_discardInput || m_state == State::Closed || m_state == State::Closing)) {
         m_socket->skip(m_socket->bytesAvailable()); // nothing after a close frame counts
     }
 }
@@ -268,7 +274,8 @@ void DataSocket::refuseHandshake(int status, const QString &reason)
                     "\r\nContent-Type: text/plain; charset=utf-8\r\n" + extra +
                     "Connection: " + (status == 426 ? "Upgrade, close" : "close") +
                     "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
-    m_socket->disconnectFromHost();
+    m_discardInput = true;
+    finishClosing();
     Q_EMIT handshakeFailed(status, reason);
 }
 
@@ -386,14 +393,15 @@ void DataSocket::finishFrame()
     if (m_state != State::Open) {
         return; // after our close frame, data is no longer delivered
     }
-    m_bytesReceived += message.size();
     if (m_messageOpcode == Text) {
         if (!validUtf8(message)) {
             fail(kInvalidPayload, QStringLiteral("text message is not valid UTF-8"));
             return;
         }
+        m_bytesReceived += message.size();
         Q_EMIT textReceived(message);
     } else {
+        m_bytesReceived += message.size();
         Q_EMIT binaryReceived(message);
     }
 }
@@ -439,7 +447,7 @@ void DataSocket::handleControlFrame()
             m_closeSent = true;
         }
         m_state = State::Closing;
-        m_socket->disconnectFromHost();
+        finishClosing();
         return;
     }
     default:
@@ -451,7 +459,7 @@ void DataSocket::fail(quint16 code, const QString &reason)
 {
     qCWarning(lcHosts).noquote() << "data connection: protocol error" << code << reason;
     m_haveHeader = false;
-    m_failed = true; // the stream is no longer trusted: nothing after this is parsed
+    m_discardInput = true; // the stream is no longer trusted: nothing after this is parsed
     close(code, reason);
     Q_EMIT protocolError(code, reason);
 }
@@ -512,6 +520,10 @@ void DataSocket::close(quint16 code, const QString &reason)
         abort();
         return;
     }
+    if (!validCloseCode(code)) { // 1005, 1006 and 1015 must never go on the wire (RFC 6455 7.4.1)
+        qCWarning(lcHosts) << "data connection: close code" << code << "is not sendable; using 1011";
+        code = 1011;
+    }
     if (!m_closeSent) {
         m_closeSent = true;
         m_closeCode = code;
@@ -532,7 +544,28 @@ void DataSocket::close(quint16 code, const QString &reason)
         sendFrame(Close, payload.constData(), payload.size());
     }
     m_state = State::Closing;
-    m_socket->disconnectFromHost();
+    finishClosing();
+}
+
+void DataSocket::finishClosing()
+{
+    if (m_lingerTimer->isActive() || m_socket->state() != QAbstractSocket::ConnectedState) {
+        return;
+    }
+    m_socket->flush();
+    if (m_socket->bytesToWrite() > 0) {
+        m_socket->disconnectFromHost(); // Qt closes once the rest is written
+        return;
+    }
+    // Half-close: the peer reads everything sent so far, then the end of the stream. Closing
+    // outright while the peer's bytes are still unread would make the kernel answer with a reset,
+    // and the peer could lose the HTTP error or close frame sent just before. Its data is read
+    // and dropped until it closes too, or the linger time runs out.
+    if (::shutdown(int(m_socket->socketDescriptor()), SHUT_WR) != 0) {
+        m_socket->disconnectFromHost();
+        return;
+    }
+    m_lingerTimer->start();
 }
 
 void DataSocket::abort()
@@ -552,6 +585,7 @@ void DataSocket::onDisconnected()
         return;
     }
     m_handshakeTimer->stop();
+    m_lingerTimer->stop();
     m_state = State::Closed;
     Q_EMIT disconnected();
 }

@@ -24,8 +24,9 @@ namespace accel {
 ///
 /// Handshake: a GET with `Upgrade: websocket`, `Connection: Upgrade`, `Sec-WebSocket-Version: 13`,
 /// a 16-byte base64 `Sec-WebSocket-Key` and, when `requiredOrigin` is set, exactly that `Origin`.
-/// Anything else is answered with an HTTP 400/403/426/431 and the connection closed
-/// (handshakeFailed()); so is a request not complete within handshakeTimeoutMs. The request's
+/// A `Host` header is required, the key must be strict padded base64 and the target a path
+/// (not `//…`). Anything else is answered with an HTTP 400/403/405/426/431 and the connection
+/// closed (handshakeFailed()); so is a request not complete within handshakeTimeoutMs. The request's
 /// path and query are left to the owner (requestUrl() after upgraded()).
 ///
 /// Thread: the thread that owns the QTcpSocket.
@@ -39,6 +40,9 @@ public:
         QString requiredOrigin;                    ///< empty: any Origin (or none) is accepted
         int handshakeTimeoutMs = 5000;
         int maxHandshakeBytes = 8192; ///< request line + headers; more is answered with 431
+        /// After our close frame or HTTP refusal, how long the peer may take to close its side
+        /// (its bytes are read and dropped meanwhile) before the connection is dropped.
+        int lingerMs = 1000;
     };
     enum class State { Handshake, Open, Closing, Closed };
 
@@ -57,8 +61,9 @@ public:
     /// (or the event loop), so two messages sent back to back leave in one write.
     bool sendText(const QByteArray &utf8, bool flush = true);
     bool sendBinary(const QByteArray &payload, bool flush = true);
-    /// Sends a close frame with `code` and `reason` (cut to fit 123 bytes) and closes the TCP
-    /// connection once it is written. closeCode() keeps the first close code seen either way.
+    /// Sends a close frame with `code` (1011 instead of a code RFC 6455 forbids on the wire) and
+    /// `reason` (cut to fit 123 bytes), then half-closes: the peer's close or the linger time
+    /// ends the TCP connection. closeCode() keeps the first close code seen either way.
     void close(quint16 code, const QString &reason = {});
     /// Drops the TCP connection at once, no close frame.
     void abort();
@@ -68,7 +73,7 @@ public:
     quint16 closeCode() const { return m_closeCode; }
     QString closeReason() const { return m_closeReason; }
 
-    /// Bytes of complete messages received / sent (payload only), for traffic counters.
+    /// Bytes of messages delivered / sent (payload only), for traffic counters.
     qint64 bytesReceived() const { return m_bytesReceived; }
     qint64 bytesSent() const { return m_bytesSent; }
 
@@ -101,12 +106,15 @@ private:
     void finishFrame();
     void handleControlFrame();
     void fail(quint16 code, const QString &reason);
+    /// Ends our side once what we sent is written: half-close, drain, drop after lingerMs.
+    void finishClosing();
     bool sendFrame(quint8 opcode, const char *data, qint64 size, bool flush = true);
     void onDisconnected();
 
     QTcpSocket *m_socket;
     Options m_options;
     QTimer *m_handshakeTimer;
+    QTimer *m_lingerTimer;
     State m_state = State::Handshake;
     QByteArray m_request;
     QUrl m_requestUrl;
@@ -115,7 +123,7 @@ private:
     QString m_closeReason;
     bool m_closeSent = false;
     bool m_closeReceived = false;
-    bool m_failed = false;
+    bool m_discardInput = false; ///< after a refusal or protocol error nothing more is parsed
 
     // The frame being read.
     bool m_haveHeader = false;

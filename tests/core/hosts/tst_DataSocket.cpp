@@ -12,6 +12,7 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
+#include <QTimer>
 #include <QUrlQuery>
 #include <QWebSocket>
 #include <QtEndian>
@@ -19,6 +20,12 @@
 #include <memory>
 #include <optional>
 #include <vector>
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace accel;
 
@@ -292,6 +299,66 @@ public:
     QTcpSocket socket;
     QByteArray received;
     bool closed = false;
+};
+
+// A blocking POSIX client that, unlike QTcpSocket, keeps its socket open after reading the end
+// of the stream, so a half-closed server can be observed.
+struct PosixClient
+{
+    explicit PosixClient(quint16 port)
+    {
+        fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(port);
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0) {
+            close();
+        }
+    }
+    ~PosixClient() { close(); }
+    bool sendAll(const QByteArray &bytes)
+    {
+        qsizetype sent = 0;
+        while (fd >= 0 && sent < bytes.size()) {
+            const ssize_t n = ::send(fd, bytes.constData() + sent, size_t(bytes.size() - sent), MSG_NOSIGNAL);
+            if (n <= 0) {
+                return false;
+            }
+            sent += n;
+        }
+        return fd >= 0;
+    }
+    // Reads what arrived without blocking; returns everything received so far.
+    const QByteArray &pump()
+    {
+        char buffer[16384];
+        while (fd >= 0 && !eof) {
+            const ssize_t n = ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
+            if (n > 0) {
+                received.append(buffer, n);
+            } else if (n == 0) {
+                eof = true;
+            } else {
+                reset = errno == ECONNRESET;
+                eof = reset;
+                break;
+            }
+        }
+        return received;
+    }
+    void close()
+    {
+        if (fd >= 0) {
+            ::close(fd);
+            fd = -1;
+        }
+    }
+
+    int fd = -1;
+    QByteArray received;
+    bool eof = false;
+    bool reset = false;
 };
 
 QByteArray headerValue(const QByteArray &head, const QByteArray &name)
@@ -1137,6 +1204,124 @@ private Q_SLOTS:
         }
         QVERIFY(raw.takeResponseHead().startsWith("HTTP/1.1 101 "));
         QCOMPARE(peer->upgrades, 1);
+    }
+
+    void refusalReachesAPeerStillSending()
+    {
+        // The peer keeps writing after its bad request; it still reads the whole 403.
+        m_options.lingerMs = 300;
+        RawClient raw(m_server.serverPort());
+        raw.send(Request().set("Origin", "http://evil.example").bytes());
+        QTimer flood;
+        const QByteArray junk(4096, 'x');
+        connect(&flood, &QTimer::timeout, &raw, [&raw, &junk] {
+            if (raw.socket.state() == QAbstractSocket::ConnectedState) {
+                raw.socket.write(junk);
+            }
+        });
+        flood.start(1);
+        QVERIFY(raw.waitClosed());
+        flood.stop();
+        QVERIFY2(raw.received.startsWith("HTTP/1.1 403 "), raw.received.left(80).constData());
+        Peer *peer = nextPeer();
+        QVERIFY(peer);
+        QCOMPARE(peer->refusals, QList<int>{403});
+        QTRY_COMPARE_WITH_TIMEOUT(peer->disconnects, 1, kWaitMs);
+    }
+
+    void closingLingersUntilThePeerCloses_data()
+    {
+        QTest::addColumn<bool>("refusal"); // an HTTP refusal, or our close frame after the upgrade
+        QTest::addColumn<bool>("peerCloses");
+        QTest::newRow("refusal, peer closes") << true << true;
+        QTest::newRow("refusal, peer stays") << true << false;
+        QTest::newRow("close frame, peer closes") << false << true;
+        QTest::newRow("close frame, peer stays") << false << false;
+    }
+
+    void closingLingersUntilThePeerCloses()
+    {
+        // Our side half-closes and reads (and drops) what the peer still sends, so the kernel
+        // never answers the peer's bytes with a reset that could destroy our last response. The
+        // connection ends when the peer closes, or after lingerMs. A plain POSIX socket is the
+        // peer here: QTcpSocket closes by itself when it reads the end of the stream.
+        QFETCH(bool, refusal);
+        QFETCH(bool, peerCloses);
+        m_options.lingerMs = 600;
+        PosixClient peerEnd(m_server.serverPort());
+        QVERIFY(peerEnd.fd >= 0);
+        QVERIFY(peerEnd.sendAll(refusal ? Request().set("Sec-WebSocket-Version", "8").bytes()
+                                        : Request().bytes()));
+        Peer *peer = nextPeer();
+        QVERIFY(peer);
+        QVERIFY(QTest::qWaitFor([&] { return peerEnd.pump().contains("\r\n\r\n"); }, kWaitMs));
+        if (refusal) {
+            QVERIFY(peerEnd.received.startsWith("HTTP/1.1 426 "));
+        } else {
+            QVERIFY(peerEnd.received.startsWith("HTTP/1.1 101 "));
+            peer->socket->close(4002, QStringLiteral("bye"));
+        }
+        // Our response ends with the end of our stream (a FIN, not a reset)...
+        QVERIFY(QTest::qWaitFor([&] { return peerEnd.pump(), peerEnd.eof; }, kWaitMs));
+        QVERIFY(!peerEnd.reset);
+        if (!refusal) {
+            QByteArray rest = peerEnd.received.mid(peerEnd.received.indexOf("\r\n\r\n") + 4);
+            const std::optional<ServerFrame> close = takeFrame(rest);
+            QVERIFY(close);
+            QCOMPARE(int(close->closeCode()), 4002);
+        }
+        QElapsedTimer sinceClose;
+        sinceClose.start();
+        // ...while the peer may go on writing for a while: its bytes are drained, the connection stays.
+        for (int i = 0; i < 5; ++i) {
+            QVERIFY(peerEnd.sendAll(QByteArray(8192, 'z')));
+            QTest::qWait(20);
+        }
+        QCOMPARE(peer->disconnects, 0);
+        QCOMPARE(peer->socket->state(), DataSocket::State::Closing);
+        if (peerCloses) {
+            peerEnd.close();
+            QTRY_COMPARE_WITH_TIMEOUT(peer->disconnects, 1, kWaitMs);
+            QVERIFY2(sinceClose.elapsed() < 500, QByteArray::number(sinceClose.elapsed()).constData());
+        } else {
+            QTRY_COMPARE_WITH_TIMEOUT(peer->disconnects, 1, kWaitMs);
+            QVERIFY2(sinceClose.elapsed() >= 450, QByteArray::number(sinceClose.elapsed()).constData());
+        }
+        QCOMPARE(peer->socket->state(), DataSocket::State::Closed);
+    }
+
+    void refusedTextIsNotCounted()
+    {
+        std::unique_ptr<RawClient> raw;
+        Peer *peer = nullptr;
+        QVERIFY(openRaw(raw, &peer));
+        peer->echo = false;
+        raw->send(clientFrame(Fin | OpText, "fine") + clientFrame(Fin | OpText, "bad \xff"));
+        QTRY_COMPARE_WITH_TIMEOUT(peer->protocolErrors, QList<int>{1007}, kWaitMs);
+        QCOMPARE(peer->texts, QList<QByteArray>{"fine"});
+        QCOMPARE(peer->socket->bytesReceived(), qint64(4));
+    }
+
+    void unsendableCloseCodeBecomes1011_data()
+    {
+        QTest::addColumn<int>("code");
+        QTest::newRow("1005 no status") << 1005;
+        QTest::newRow("1006 abnormal") << 1006;
+        QTest::newRow("1015 TLS") << 1015;
+        QTest::newRow("999") << 999;
+    }
+
+    void unsendableCloseCodeBecomes1011()
+    {
+        QFETCH(int, code);
+        std::unique_ptr<RawClient> raw;
+        Peer *peer = nullptr;
+        QVERIFY(openRaw(raw, &peer));
+        peer->socket->close(quint16(code), QStringLiteral("x"));
+        const std::optional<ServerFrame> close = raw->nextFrame();
+        QVERIFY(close);
+        QCOMPARE(int(close->closeCode()), 1011);
+        QCOMPARE(int(peer->socket->closeCode()), 1011);
     }
 
 private:
