@@ -2,7 +2,9 @@
 
 #include "common/LogCategories.h"
 
+#include <QCoreApplication>
 #include <QTemporaryDir>
+#include <QTimer>
 
 #include <signal.h>
 #include <unistd.h>
@@ -99,6 +101,38 @@ void BrowserProcess::stop(int graceMs)
     signalGroup(SIGKILL);
     m_pid = 0;
     m_profile.reset();
+}
+
+void BrowserProcess::stopInBackground(int graceMs)
+{
+    QCoreApplication *app = QCoreApplication::instance();
+    if (!app || app->thread() != thread()) {
+        stop(graceMs);
+        setParent(nullptr);
+        deleteLater();
+        return;
+    }
+    setParent(app);
+    if (m_pid <= 0 || !isRunning()) {
+        stop(0); // only the helpers and the profile are left
+        deleteLater();
+        return;
+    }
+    m_stopping = true;
+    signalGroup(SIGCONT);
+    signalGroup(SIGTERM);
+    connect(m_process, &QProcess::finished, this, [this] {
+        signalGroup(SIGKILL); // helpers that outlived the leader
+        m_pid = 0;
+        m_profile.reset();
+        deleteLater();
+    });
+    QTimer::singleShot(graceMs, this, [this] {
+        if (isRunning()) {
+            qCInfo(lcHosts) << "browser pid" << m_pid << "ignored SIGTERM; SIGKILL";
+            signalGroup(SIGKILL);
+        }
+    });
 }
 
 void BrowserProcess::onFinished(int exitCode, QProcess::ExitStatus status)

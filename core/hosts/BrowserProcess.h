@@ -31,6 +31,12 @@ public:
     /// Ends the whole process group: SIGTERM, wait up to graceMs, then SIGKILL. Blocks up to
     /// graceMs + 1 s. Safe to call twice.
     void stop(int graceMs = 3000);
+    /// stop() without blocking, for the GUI thread: SIGTERM now, SIGKILL after graceMs if the
+    /// leader is still there, then the group's helpers; then the profile is deleted and the
+    /// object deletes itself. It becomes a child of the application object (so a stop still
+    /// pending when the application ends is finished by the destructor); callers drop their
+    /// pointer. Without an application object on this thread it stops synchronously instead.
+    void stopInBackground(int graceMs = 3000);
     /// Sends `signal` to the whole group (tests: SIGKILL to simulate a crash, SIGSTOP to freeze).
     bool signalGroup(int signal);
 

@@ -7,6 +7,7 @@ namespace accel {
 BrowserHostInstance::BrowserHostInstance(QString hostId, BrowserProcess *process, QObject *parent)
     : HostInstance(parent)
     , m_hostId(std::move(hostId))
+    , m_kind(process->kind())
     , m_process(process)
 {
     process->setParent(this);
@@ -23,14 +24,16 @@ BrowserHostInstance::BrowserHostInstance(QString hostId, BrowserProcess *process
 BrowserHostInstance::~BrowserHostInstance()
 {
     m_done = true;
-    if (m_process) {
-        m_process->stop(kStopGraceMs);
-    }
+    releaseProcess();
 }
 
-HostKind BrowserHostInstance::kind() const
+void BrowserHostInstance::releaseProcess()
 {
-    return m_process ? m_process->kind() : HostKind::Chromium;
+    if (BrowserProcess *process = m_process) {
+        m_process = nullptr;
+        process->disconnect(this);
+        process->stopInBackground(kStopGraceMs); // no longer our child: it deletes itself
+    }
 }
 
 qint64 BrowserHostInstance::processId() const
@@ -44,9 +47,7 @@ void BrowserHostInstance::stop()
         return;
     }
     m_done = true;
-    if (m_process) {
-        m_process->stop(kStopGraceMs);
-    }
+    releaseProcess();
     emit exited(false, QStringLiteral("stopped"));
 }
 

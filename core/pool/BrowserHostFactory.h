@@ -19,17 +19,21 @@ public:
     ~BrowserHostInstance() override;
 
     QString hostId() const override { return m_hostId; }
-    HostKind kind() const override;
+    HostKind kind() const override { return m_kind; }
     qint64 processId() const override;
-    /// Ends the browser's process group (SIGTERM, SIGKILL after stopGraceMs). Blocks at most
-    /// stopGraceMs + 1 s (BrowserProcess::stop); browsers leave on SIGTERM within ~100 ms.
+    /// Ends the browser's process group (SIGTERM, SIGKILL after stopGraceMs) without blocking
+    /// (BrowserProcess::stopInBackground); exited() is emitted at once. The destructor does the
+    /// same for a browser still running.
     void stop() override;
     BrowserProcess *process() const { return m_process; }
 
     static constexpr int kStopGraceMs = 500;
 
 private:
+    void releaseProcess();
+
     QString m_hostId;
+    HostKind m_kind;
     QPointer<BrowserProcess> m_process;
     bool m_done = false;
 };

@@ -3,8 +3,11 @@
 #include "hosts/BrowserLauncher.h"
 #include "hosts/BrowserProcess.h"
 
+#include <QCoreApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
+#include <QPointer>
 #include <QProcessEnvironment>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -147,6 +150,51 @@ private Q_SLOTS:
         QVERIFY(!QDir(profilePath).exists());
         QCOMPARE(process.pid(), qint64(0));
         process.stop(); // twice is harmless
+    }
+
+    void stopInBackgroundDoesNotBlock()
+    {
+        // A group that ignores SIGTERM (the disposition is inherited by the children): stop()
+        // would block for the whole grace period; stopInBackground() returns at once, SIGKILLs
+        // after the grace period, removes the profile and deletes itself.
+        auto profile = std::make_unique<QTemporaryDir>();
+        const QString profilePath = profile->path();
+        auto *process =
+            new BrowserProcess(HostKind::Chromium, QStringLiteral("/bin/sh"),
+                               {QStringLiteral("-c"), QStringLiteral("trap '' TERM; sleep 30 & sleep 31; :")},
+                               QProcessEnvironment::systemEnvironment(), std::move(profile), this);
+        QPointer<BrowserProcess> alive(process);
+        QVERIFY(process->start());
+        const qint64 pgid = process->pid();
+        QTRY_COMPARE(groupMembers(pgid).size(), 3); // sh, and its two sleeps
+        const QList<qint64> members = groupMembers(pgid);
+        QElapsedTimer timer;
+        timer.start();
+        process->stopInBackground(800);
+        const qint64 returnedAfterMs = timer.elapsed();
+        QVERIFY2(returnedAfterMs < 100, QByteArray::number(returnedAfterMs).constData());
+        QVERIFY(process->parent() == QCoreApplication::instance());
+        QTest::qWait(300); // SIGTERM is ignored: the group is still there within the grace period
+        QCOMPARE(groupMembers(pgid).size(), 3);
+        for (qint64 pid : members) {
+            QTRY_VERIFY_WITH_TIMEOUT(!processAlive(pid), 5000);
+        }
+        QVERIFY2(timer.elapsed() >= 700, QByteArray::number(timer.elapsed()).constData());
+        QTRY_VERIFY_WITH_TIMEOUT(alive.isNull(), 5000);
+        QVERIFY(!QDir(profilePath).exists());
+    }
+
+    void stopInBackgroundOfAnExitedProcess()
+    {
+        auto *process = new BrowserProcess(HostKind::Firefox, QStringLiteral("/bin/sh"),
+                                           {QStringLiteral("-c"), QStringLiteral("exit 0")},
+                                           QProcessEnvironment::systemEnvironment(), nullptr, this);
+        QPointer<BrowserProcess> alive(process);
+        QSignalSpy exited(process, &BrowserProcess::exited);
+        QVERIFY(process->start());
+        QVERIFY(exited.wait(5000));
+        process->stopInBackground(800);
+        QTRY_VERIFY_WITH_TIMEOUT(alive.isNull(), 2000);
     }
 
     void exitOfLeaderIsReportedAndHelpersKilled_data()
