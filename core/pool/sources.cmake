@@ -5,7 +5,8 @@ target_sources(accel_core PRIVATE
   pool/ProfileSelectionPolicy.h pool/ProfileSelectionPolicy.cpp
   pool/HostInstance.h pool/HostInstance.cpp
   pool/HostFactory.h pool/HostFactory.cpp
-  pool/ResourcePool.h pool/ResourcePool.cpp
+  pool/ResourcePool.h pool/ResourcePool.cpp pool/ResourcePoolInternal.h
+  pool/ResourcePoolSessions.cpp pool/ResourcePoolMaintenance.cpp
   pool/PoolModel.h pool/PoolModel.cpp
   pool/HealthHistoryModel.h pool/HealthHistoryModel.cpp
   pool/BreakerTimelineModel.h pool/BreakerTimelineModel.cpp
