@@ -14,7 +14,8 @@ namespace {
 constexpr qint64 kProbeIntervalMs = 1000;
 constexpr int kProbeFloats = 16;
 constexpr int kCrashAttributionMs = 300;
-constexpr std::size_t kLatencyHistory = 200; ///< baseline window; the recent window is the last 10
+constexpr std::size_t kLatencyHistory =
+    200; ///< baseline window (the recent one: kRecentLatencies, ResourcePoolMaintenance.cpp)
 } // namespace
 
 void ResourcePool::onSessionOpened(HostSession *session)
