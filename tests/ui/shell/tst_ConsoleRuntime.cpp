@@ -104,8 +104,12 @@ private Q_SLOTS:
         QVERIFY(shards);
         shards->configurator()->setStrategy(accel::ShardStrategy::Layer);
         shards->configurator()->setStageCount(2);
-        QTRY_VERIFY2_WITH_TIMEOUT(shards->configurator()->isApplyEnabled(),
-                                  qPrintable(shards->configurator()->errorText()), 10000);
+        // Both hosts must be in the configurator's list first: the pool publishes them on its tick,
+        // and a plan made while only one was listed has one stage (seen under load in the full suite).
+        QTRY_VERIFY2_WITH_TIMEOUT(shards->configurator()->isApplyEnabled() &&
+                                      shards->configurator()->currentPlan() &&
+                                      shards->configurator()->currentPlan()->stages.size() == 2,
+                                  qPrintable(shards->configurator()->errorText()), 20000);
         shards->configurator()->apply();
         QVERIFY(shards->executor());
         QTRY_COMPARE_WITH_TIMEOUT(shards->executor()->state(), accel::PipelineExecutor::State::Ready, 60000);
