@@ -25,10 +25,11 @@ namespace accel {
 
 namespace {
 
-/// Accepted sockets get TCP_NODELAY: a `run` is a small text message followed by a large binary
-/// frame, and Nagle's algorithm would hold the frame's last segment until the text is acknowledged.
+/// Data connections still in their upgrade handshake; each page opens one, so more is a flood.
 constexpr int kMaxPendingDataUpgrades = 32;
 
+/// Accepted sockets get TCP_NODELAY: a `run` is a small text message followed by a large binary
+/// frame, and Nagle's algorithm would hold the frame's last segment until the text is acknowledged.
 class LowDelayTcpServer final : public QTcpServer
 {
 public:
@@ -460,7 +461,6 @@ quint16 RuntimeServer::dataPort() const
 void RuntimeServer::onNewDataConnection()
 {
     while (QTcpSocket *tcp = m_dataServer->nextPendingConnection()) {
-        // Each page opens one data connection; a flood of half-open upgrades is cut off.
         const auto sockets = findChildren<DataSocket *>(Qt::FindDirectChildrenOnly);
         const auto upgrading = std::count_if(sockets.cbegin(), sockets.cend(), [](const DataSocket *d) {
             return d->state() == DataSocket::State::Handshake;
