@@ -185,15 +185,21 @@ void ResourcePool::stopInstance(Entry &e)
         inst->stop();
         inst->deleteLater();
     }
-    if (e.session) {
-        HostSession *s = e.session;
-        e.session = nullptr;
-        disconnect(s, nullptr, this, nullptr);
-        if (s->state() != HostSession::State::Closed) {
-            ++m_selfClosing;
-            s->close(HostSession::CloseReason::ClosedByApp, QStringLiteral("closed by the pool"));
-            --m_selfClosing;
-        }
+    closeSession(e, QStringLiteral("closed by the pool"));
+}
+
+void ResourcePool::closeSession(Entry &e, const QString &reason)
+{
+    if (!e.session) {
+        return;
+    }
+    HostSession *s = e.session;
+    e.session = nullptr;
+    disconnect(s, nullptr, this, nullptr);
+    if (s->state() != HostSession::State::Closed) {
+        ++m_selfClosing; // its sessionClosed is the pool's own doing, not a lost host
+        s->close(HostSession::CloseReason::ClosedByApp, reason);
+        --m_selfClosing;
     }
 }
 

@@ -134,6 +134,8 @@ private:
     Entry *createEntry(const QString &hostId, HostKind kind, bool managed);
     bool spawnInto(Entry &e, QString *error);
     void stopInstance(Entry &e);
+    /// Detaches and closes the entry's session (ClosedByApp, `reason`) if it has one.
+    void closeSession(Entry &e, const QString &reason);
     void removeEntry(const QString &hostId, const QString &reason);
     void markLost(Entry &e, ErrorCategory category, const QString &detail);
     void onSessionOpened(HostSession *session);

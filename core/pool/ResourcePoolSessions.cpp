@@ -149,16 +149,7 @@ void ResourcePool::markLost(Entry &e, ErrorCategory category, const QString &det
     m_lossContext = QStringLiteral("host lost: %1").arg(detail);
     e.breaker->tripNow(category, detail);
     m_lossContext.clear();
-    if (e.session) {
-        HostSession *s = e.session;
-        e.session = nullptr;
-        disconnect(s, nullptr, this, nullptr);
-        if (s->state() != HostSession::State::Closed) {
-            ++m_selfClosing;
-            s->close(HostSession::CloseReason::ClosedByApp, QStringLiteral("host lost"));
-            --m_selfClosing;
-        }
-    }
+    closeSession(e, QStringLiteral("host lost"));
     if (e.instance) {
         HostInstance *inst = e.instance;
         e.instance = nullptr;
