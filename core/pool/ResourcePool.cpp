@@ -177,15 +177,21 @@ bool ResourcePool::spawnInto(Entry &e, QString *error)
 
 void ResourcePool::stopInstance(Entry &e)
 {
-    if (e.instance) {
-        HostInstance *inst = e.instance;
-        e.instance = nullptr;
-        disconnect(inst, nullptr, this, nullptr);
-        // Quit the page cleanly first so the server sees a goodbye rather than a lost socket.
-        inst->stop();
-        inst->deleteLater();
-    }
+    // Quit the page cleanly first so the server sees a goodbye rather than a lost socket.
+    releaseInstance(e);
     closeSession(e, QStringLiteral("closed by the pool"));
+}
+
+void ResourcePool::releaseInstance(Entry &e)
+{
+    if (!e.instance) {
+        return;
+    }
+    HostInstance *inst = e.instance;
+    e.instance = nullptr;
+    disconnect(inst, nullptr, this, nullptr);
+    inst->stop();
+    inst->deleteLater();
 }
 
 void ResourcePool::closeSession(Entry &e, const QString &reason)

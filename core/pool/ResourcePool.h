@@ -134,6 +134,8 @@ private:
     Entry *createEntry(const QString &hostId, HostKind kind, bool managed);
     bool spawnInto(Entry &e, QString *error);
     void stopInstance(Entry &e);
+    /// Detaches, stops and (later) deletes the entry's host instance if it has one.
+    void releaseInstance(Entry &e);
     /// Detaches and closes the entry's session (ClosedByApp, `reason`) if it has one.
     void closeSession(Entry &e, const QString &reason);
     void removeEntry(const QString &hostId, const QString &reason);

@@ -150,13 +150,7 @@ void ResourcePool::markLost(Entry &e, ErrorCategory category, const QString &det
     e.breaker->tripNow(category, detail);
     m_lossContext.clear();
     closeSession(e, QStringLiteral("host lost"));
-    if (e.instance) {
-        HostInstance *inst = e.instance;
-        e.instance = nullptr;
-        disconnect(inst, nullptr, this, nullptr);
-        inst->stop();
-        inst->deleteLater();
-    }
+    releaseInstance(e);
     if (e.managed) {
         e.replaceAfterMs = now + restartDelayMs(e.kind);
     }
