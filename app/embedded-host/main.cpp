@@ -1,5 +1,9 @@
 // accel-embedded-host URL [--visible]: runs the runtime page in an EmbeddedHost (QtWebEngine)
 // until killed. Headless (offscreen) unless --visible. Only loopback http URLs are accepted.
+// accel-embedded-host --group: several pages in one profile, opened and closed by commands on
+// stdin (HostGroup.h).
+#include "HostGroup.h"
+
 #include "hosts/EmbeddedHost.h"
 
 #include <QApplication>
@@ -15,20 +19,22 @@
 int main(int argc, char **argv)
 {
     bool visible = false;
+    bool group = false;
     QString urlText;
     for (int i = 1; i < argc; ++i) {
         const QString arg = QString::fromLocal8Bit(argv[i]);
         if (arg == QLatin1String("--visible")) {
             visible = true;
+        } else if (arg == QLatin1String("--group")) {
+            group = true;
         } else if (!arg.startsWith(QLatin1Char('-'))) {
             urlText = arg;
         }
     }
     const QUrl url(urlText);
-    if (!url.isValid() || url.scheme() != QLatin1String("http") ||
-        (url.host() != QLatin1String("127.0.0.1") && url.host() != QLatin1String("localhost"))) {
-        QTextStream(stderr)
-            << "usage: accel-embedded-host http://127.0.0.1:PORT/host.html?token=... [--visible]\n";
+    if (group ? !urlText.isEmpty() : !isLoopbackHostUrl(url)) {
+        QTextStream(stderr) << "usage: accel-embedded-host http://127.0.0.1:PORT/host.html?token=... [--visible]\n"
+                               "       accel-embedded-host --group   (commands on stdin: open ID URL, close ID)\n";
         return 2;
     }
     if (!visible && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
@@ -46,6 +52,10 @@ int main(int argc, char **argv)
     }
     QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
     QApplication app(argc, argv);
+    if (group) {
+        HostGroup hosts;
+        return app.exec();
+    }
     accel::ui::EmbeddedHost host(url);
     QObject::connect(&host, &accel::ui::EmbeddedHost::crashed, &app, [](const QString &status, int code) {
         QTextStream(stderr) << "accel-embedded-host: renderer " << status << " (" << code << ")\n";

@@ -31,6 +31,11 @@ public:
     /// Sends a run's message and its encoded Activation frame; `requestId` is awaited until a
     /// Result or an error with that id comes back.
     void sendRun(quint64 requestId, const QByteArray &runJson, const QByteArray &frame);
+    /// Awaits a Result or error for `requestId` without sending anything (a run whose input the
+    /// page receives from a peer page over a link).
+    void expect(quint64 requestId) { m_awaiting.insert(requestId); }
+    /// No longer awaits `requestId`.
+    void forget(quint64 requestId) { m_awaiting.remove(requestId); }
     void sendText(const QByteArray &json);
     void sendBinary(const QByteArray &frame);
     /// Closes without emitting lost(); returns the runs it was still awaiting (the caller

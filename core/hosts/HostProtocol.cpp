@@ -19,7 +19,7 @@ struct TypeName
     const char *name;
 };
 
-constexpr std::array<TypeName, 14> kTypeNames{{
+constexpr std::array<TypeName, 16> kTypeNames{{
     {MessageType::Hello, "hello"},
     {MessageType::Welcome, "welcome"},
     {MessageType::Heartbeat, "heartbeat"},
@@ -34,6 +34,8 @@ constexpr std::array<TypeName, 14> kTypeNames{{
     {MessageType::ModelReady, "modelReady"},
     {MessageType::ModelMissing, "modelMissing"},
     {MessageType::RunTiming, "runTiming"},
+    {MessageType::Link, "link"},
+    {MessageType::Linked, "linked"},
 }};
 
 Error fail(ErrorCode code, QString detail)
@@ -133,6 +135,32 @@ std::optional<Error> requireArray(const QJsonObject &o, const char *key)
 
 constexpr double kMaxSafeInt = 9007199254740991.0;
 
+std::optional<Error> validateFields(MessageType type, const QJsonObject &o);
+
+// `run.forward`: the page hands the run's output straight to a peer page over link `link`, where
+// it becomes the input of `run` (a complete run message of the peer's session, itself without
+// `forward`: one hop per run).
+std::optional<Error> validateForward(const QJsonObject &run)
+{
+    const QJsonValue v = run.value(QLatin1String("forward"));
+    if (!v.isObject()) {
+        return fail(ErrorCode::WrongType, QStringLiteral("field 'forward' must be an object"));
+    }
+    const QJsonObject forward = v.toObject();
+    std::optional<Error> e;
+    if ((e = requireString(forward, "link", kMaxLinkNameChars)) || (e = requireObject(forward, "run"))) {
+        return fail(e->code, QStringLiteral("forward: ") + e->detail);
+    }
+    const QJsonObject next = forward.value(QLatin1String("run")).toObject();
+    if (next.contains(QLatin1String("forward"))) {
+        return fail(ErrorCode::WrongType, QStringLiteral("forward: a forwarded run does not forward again"));
+    }
+    if ((e = validateFields(MessageType::Run, next))) {
+        return fail(e->code, QStringLiteral("forward.run: ") + e->detail);
+    }
+    return std::nullopt;
+}
+
 std::optional<Error> validateFields(MessageType type, const QJsonObject &o)
 {
     std::optional<Error> e;
@@ -215,10 +243,31 @@ std::optional<Error> validateFields(MessageType type, const QJsonObject &o)
                             QStringLiteral("field '%1' must be a boolean").arg(QLatin1String(flag)));
             }
         }
+        if (o.contains(QLatin1String("forward"))) {
+            return validateForward(o);
+        }
+        return std::nullopt;
+    case MessageType::Link:
+        if ((e = requireRequestId(o)) || (e = requireString(o, "link", kMaxLinkNameChars)) ||
+            (e = requireString(o, "peer", 64))) {
+            return e;
+        }
+        return std::nullopt;
+    case MessageType::Linked:
+        if ((e = requireRequestId(o)) || (e = requireString(o, "link", kMaxLinkNameChars))) {
+            return e;
+        }
         return std::nullopt;
     case MessageType::RunTiming:
         if ((e = requireRequestId(o))) {
             return e;
+        }
+        for (const char *field : {"receivedAt", "forwardedAt"}) { // optional epoch ms
+            const QJsonValue v = o.value(QLatin1String(field));
+            if (!v.isUndefined() && (!v.isDouble() || !std::isfinite(v.toDouble()) || v.toDouble() < 0)) {
+                return fail(ErrorCode::WrongType, QStringLiteral("'%1' must be a non-negative number of ms since the epoch")
+                                                      .arg(QLatin1String(field)));
+            }
         }
         for (const char *field : {"queuedMs", "computeMs", "hostMs"}) {
             const QJsonValue v = o.value(QLatin1String(field));

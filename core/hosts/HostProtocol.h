@@ -28,6 +28,8 @@ inline constexpr quint64 kMaxRequestId = (quint64(1) << 53) - 1;
 inline constexpr int kMaxRank = 8;
 /// Upper bound of a `model` message's optional `threads` (compute threads for the model's backend).
 inline constexpr int kMaxModelThreads = 64;
+/// Longest link name (`link`, `linked`, `run.forward.link`).
+inline constexpr int kMaxLinkNameChars = 128;
 inline constexpr int kFrameFixedHeaderBytes = 16;
 inline constexpr char kFrameMagic[4] = {'A', 'C', 'T', 'F'};
 
@@ -58,6 +60,8 @@ enum class MessageType {
     ModelReady,   // host -> app: the model's tensors are loaded on a compute backend
     ModelMissing, // host -> app: chunks the page lacks for a `model` request (send `load`, retry)
     RunTiming,    // host -> app: where the page spent a timed run's time (after its Result frame)
+    Link,         // app -> host: open a direct port from this page's compute worker to a peer page's
+    Linked,       // host -> app: the link is attached to the compute worker (runs may forward on it)
 };
 
 enum class FrameKind : quint8 {
@@ -73,6 +77,10 @@ struct RunTiming
     double queuedMs = 0;  ///< Activation frame received -> the run started (earlier runs ahead of it)
     double computeMs = 0; ///< the backend's layer/embedding call, upload and download included
     double hostMs = 0;    ///< Activation frame received -> Result frame handed to the socket
+    /// Wall-clock times on the page (ms since the Unix epoch, performance.timeOrigin + now()), so a
+    /// hop between two pages of one machine can be timed end to end; 0 when the page did not say.
+    double receivedAtMs = 0;  ///< the input arrived (from the app or over a link)
+    double forwardedAtMs = 0; ///< the output was posted to the next page over a link (forwarded runs)
 };
 
 enum class DType : quint8 { F32 = 1, F16 = 2, BF16 = 3, I32 = 4, I8 = 5, U8 = 6 };

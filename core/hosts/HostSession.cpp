@@ -143,6 +143,12 @@ bool HostSession::sendFrame(const TensorFrame &frame)
 quint64 HostSession::sendRun(const QString &model, int firstLayer, int lastLayer, const TensorFrame &input,
                              bool embed, bool timing)
 {
+    return sendRun(model, firstLayer, lastLayer, input, embed, timing, {});
+}
+
+quint64 HostSession::sendRun(const QString &model, int firstLayer, int lastLayer, const TensorFrame &input,
+                             bool embed, bool timing, const QJsonObject &forward)
+{
     if (m_state != State::Ready || firstLayer < 0 || lastLayer < firstLayer) {
         return 0;
     }
@@ -162,6 +168,9 @@ quint64 HostSession::sendRun(const QString &model, int firstLayer, int lastLayer
     if (timing) {
         run.insert(QStringLiteral("timing"), true);
     }
+    if (!forward.isEmpty()) {
+        run.insert(QStringLiteral("forward"), forward);
+    }
     const QByteArray json = encodeControl(MessageType::Run, run);
     const QByteArray &bytes = std::get<QByteArray>(encoded);
     m_bytesSent += json.size() + bytes.size();
@@ -172,6 +181,47 @@ quint64 HostSession::sendRun(const QString &model, int firstLayer, int lastLayer
         m_socket->sendBinaryMessage(bytes);
     }
     return frame.requestId;
+}
+
+QJsonObject HostSession::reserveLinkedRun(const QString &model, int firstLayer, int lastLayer, bool timing)
+{
+    if (m_state != State::Ready || !m_data || !m_data->isOpen() || firstLayer < 0 || lastLayer < firstLayer) {
+        return {};
+    }
+    const quint64 id = nextRequestId();
+    QJsonObject run{{QStringLiteral("id"), double(id)},
+                    {QStringLiteral("model"), model},
+                    {QStringLiteral("firstLayer"), firstLayer},
+                    {QStringLiteral("lastLayer"), lastLayer},
+                    {QStringLiteral("embed"), false}};
+    if (timing) {
+        run.insert(QStringLiteral("timing"), true);
+    }
+    m_data->expect(id);
+    return run;
+}
+
+void HostSession::abandonRun(quint64 requestId)
+{
+    if (m_data) {
+        m_data->forget(requestId);
+    }
+    if (m_state == State::Ready) {
+        cancel(requestId);
+    }
+}
+
+quint64 HostSession::requestLink(const QString &peerHostId, const QString &link)
+{
+    if (m_state != State::Ready || peerHostId.isEmpty() || peerHostId.size() > 64 || link.isEmpty() ||
+        link.size() > hostproto::kMaxLinkNameChars) {
+        return 0;
+    }
+    const quint64 id = nextRequestId();
+    sendText(encodeControl(MessageType::Link, {{QStringLiteral("id"), double(id)},
+                                               {QStringLiteral("link"), link},
+                                               {QStringLiteral("peer"), peerHostId}}));
+    return id;
 }
 
 quint64 HostSession::sendModel(const QString &name, const QJsonObject &config, const QJsonArray &tensors,
@@ -430,11 +480,17 @@ void HostSession::handleControl(const ControlMessage &message)
         Q_EMIT runTimed(quint64(o.value(QLatin1String("id")).toDouble()),
                         RunTiming{o.value(QLatin1String("queuedMs")).toDouble(),
                                   o.value(QLatin1String("computeMs")).toDouble(),
-                                  o.value(QLatin1String("hostMs")).toDouble()});
+                                  o.value(QLatin1String("hostMs")).toDouble(),
+                                  o.value(QLatin1String("receivedAt")).toDouble(),
+                                  o.value(QLatin1String("forwardedAt")).toDouble()});
+        return;
+    case MessageType::Linked:
+        Q_EMIT linked(quint64(o.value(QLatin1String("id")).toDouble()), o.value(QLatin1String("link")).toString());
         return;
     case MessageType::Goodbye:
         close(CloseReason::HostGoodbye, o.value(QLatin1String("reason")).toString());
         return;
+    case MessageType::Link:
     case MessageType::Welcome:
     case MessageType::Load:
     case MessageType::Run:

@@ -101,6 +101,24 @@ public:
     /// With `timing`, the page follows the Result with a `runTiming` message (runTimed()).
     quint64 sendRun(const QString &model, int firstLayer, int lastLayer, const hostproto::TensorFrame &input,
                     bool embed = false, bool timing = false);
+    /// Same, and the page hands the run's output straight to a peer page over a link (`link`):
+    /// `forward` is {link, run}, `run` from the peer session's reserveLinkedRun(). The output still
+    /// comes back here as a Result frame, after it left for the peer.
+    quint64 sendRun(const QString &model, int firstLayer, int lastLayer, const hostproto::TensorFrame &input,
+                    bool embed, bool timing, const QJsonObject &forward);
+    /// A run whose input arrives over a link from a peer page instead of from the app: allocates
+    /// its request id, awaits its Result on the data connection (lost with it like any run) and
+    /// returns the `run` message for the peer to pass on (`forward.run`). Empty when not Ready or
+    /// without a data connection (the page's worker answers linked runs there).
+    QJsonObject reserveLinkedRun(const QString &model, int firstLayer, int lastLayer, bool timing = false);
+    /// Gives up on a run (e.g. a reserved linked run whose producer failed): no longer awaited,
+    /// and the page is told to drop it if it has not started.
+    void abandonRun(quint64 requestId);
+    /// Sends `link`: the page asks its browser profile's link broker for a MessageChannel to the
+    /// page of `peerHostId` and hands the port to its compute worker; it answers `linked` (signal
+    /// linked()) or an error with the returned id (e.g. link_unavailable when the peer is in
+    /// another browser). 0 when not Ready or the names are invalid.
+    quint64 requestLink(const QString &peerHostId, const QString &link);
     /// Sends `model`: deploy tensors (manifests from ContentStore, JSON) of `name` with its runtime
     /// `config` on `backend` ("auto": the page measures its backends and picks the fastest). The page
     /// answers `modelReady` or `modelMissing` (chunks to `sendLoad` first). 0 when not Ready.
@@ -142,6 +160,8 @@ Q_SIGNALS:
     void metricsReceived(const QJsonObject &values);
     /// Where the page spent a run sent with timing requested (arrives after its Result frame).
     void runTimed(quint64 requestId, const accel::hostproto::RunTiming &timing);
+    /// The page attached link `link` (requested with id `requestId`) to its compute worker.
+    void linked(quint64 requestId, const QString &link);
     /// Emitted exactly once.
     void closed(accel::HostSession::CloseReason reason, const QString &detail);
 

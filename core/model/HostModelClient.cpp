@@ -279,7 +279,7 @@ void HostModelClient::failDeploy(const QString &message)
     Q_EMIT deployFailed(message);
 }
 
-quint64 HostModelClient::runTokens(const std::vector<int> &tokens)
+quint64 HostModelClient::runTokens(const std::vector<int> &tokens, const QJsonObject &forward)
 {
     if (!m_deployed || !m_embed || !m_session || tokens.empty()) {
         return 0;
@@ -289,7 +289,7 @@ quint64 HostModelClient::runTokens(const std::vector<int> &tokens)
         m_package->name(), m_first, m_last - 1,
         hostproto::TensorFrame{
             hostproto::FrameKind::Activation, 0, hostproto::DType::I32, {quint32(tokens.size())}, payload},
-        true, m_timing);
+        true, m_timing, forward);
     if (id != 0) {
         m_running.insert(id);
     }
@@ -302,7 +302,7 @@ quint64 HostModelClient::runHidden(const std::vector<float> &hidden, int seqLen)
         QByteArray(reinterpret_cast<const char *>(hidden.data()), qsizetype(hidden.size() * 4)), seqLen);
 }
 
-quint64 HostModelClient::runHiddenBytes(const QByteArray &bytes, int seqLen)
+quint64 HostModelClient::runHiddenBytes(const QByteArray &bytes, int seqLen, const QJsonObject &forward)
 {
     const int hiddenSize = m_package->runtimeConfig().value(QLatin1String("hiddenSize")).toInt();
     if (!m_deployed || !m_session || seqLen < 1 || bytes.size() != qsizetype(seqLen) * hiddenSize * 4) {
@@ -314,11 +314,32 @@ quint64 HostModelClient::runHiddenBytes(const QByteArray &bytes, int seqLen)
                                                                  hostproto::DType::F32,
                                                                  {quint32(seqLen), quint32(hiddenSize)},
                                                                  bytes},
-                                          false, m_timing);
+                                          false, m_timing, forward);
     if (id != 0) {
         m_running.insert(id);
     }
     return id;
+}
+
+quint64 HostModelClient::reserveLinkedRun(QJsonObject *run)
+{
+    if (!m_deployed || !m_session || m_embed) {
+        return 0;
+    }
+    *run = m_session->reserveLinkedRun(m_package->name(), m_first, m_last - 1, m_timing);
+    const quint64 id = quint64(run->value(QLatin1String("id")).toDouble());
+    if (id != 0) {
+        m_running.insert(id);
+    }
+    return id;
+}
+
+void HostModelClient::abandon(quint64 requestId)
+{
+    if (m_running.remove(requestId) && m_session) {
+        m_timed.remove(requestId);
+        m_session->abandonRun(requestId);
+    }
 }
 
 bool HostModelClient::cancel(quint64 requestId)

@@ -99,11 +99,19 @@ public:
     qint64 bytesUploaded() const { return m_bytesUploaded; }
 
     /// Runs the deployed range on token ids (the stage must embed). Returns the request id, 0 if not sent.
-    quint64 runTokens(const std::vector<int> &tokens);
+    /// With `forward` ({link, run}: HostSession::sendRun) the page also hands the output to a
+    /// peer page over a link.
+    quint64 runTokens(const std::vector<int> &tokens, const QJsonObject &forward = {});
     /// Runs the deployed range on a hidden state [seqLen, hiddenSize] (row-major float32).
     quint64 runHidden(const std::vector<float> &hidden, int seqLen);
     /// Same, from raw little-endian float32 bytes (what a previous stage's Result frame carries).
-    quint64 runHiddenBytes(const QByteArray &bytes, int seqLen);
+    quint64 runHiddenBytes(const QByteArray &bytes, int seqLen, const QJsonObject &forward = {});
+    /// Reserves a run of the deployed range whose input a peer page forwards over a link (the
+    /// stage must not embed): returns its request id (0 if impossible, e.g. no data connection)
+    /// and the run message for the peer's `forward.run`. It ends like any run: finished or failed.
+    quint64 reserveLinkedRun(QJsonObject *run);
+    /// Drops a request without an answer (no finished/failed follows); the page is told to skip it.
+    void abandon(quint64 requestId);
     bool cancel(quint64 requestId);
     /// Asks the page to time each later run (runTimed() follows finished()); off by default.
     void setTiming(bool on) { m_timing = on; }

@@ -2,6 +2,7 @@
 
 #include "hosts/BrowserProcess.h"
 #include "pool/BrowserHostFactory.h"
+#include "pool/EmbeddedHostGroup.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -28,7 +29,10 @@ QStringList EmbeddedProcessHostFactory::candidates()
     return out;
 }
 
-EmbeddedProcessHostFactory::EmbeddedProcessHostFactory()
+EmbeddedProcessHostFactory::~EmbeddedProcessHostFactory() = default;
+
+EmbeddedProcessHostFactory::EmbeddedProcessHostFactory(Sharing sharing)
+    : m_sharing(sharing)
 {
     for (const QString &candidate : candidates()) {
         const QFileInfo info(candidate);
@@ -49,18 +53,29 @@ bool EmbeddedProcessHostFactory::isAvailable(QString *whyNot) const
     return !m_program.isEmpty();
 }
 
+QProcessEnvironment EmbeddedProcessHostFactory::environment() const
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    if (!env.contains(QStringLiteral("QT_QPA_PLATFORM"))) {
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    }
+    return env;
+}
+
 HostInstance *EmbeddedProcessHostFactory::spawn(const QString &hostId, const QUrl &url, QObject *parent,
                                                 QString *error)
 {
     if (!isAvailable(error)) {
         return nullptr;
     }
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    if (!env.contains(QStringLiteral("QT_QPA_PLATFORM"))) {
-        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    if (m_sharing == Sharing::OneBrowser) {
+        if (!m_group) {
+            m_group = std::make_unique<EmbeddedHostGroup>(m_program, environment());
+        }
+        return m_group->open(hostId, url, parent, error);
     }
-    auto *process = new BrowserProcess(HostKind::Embedded, m_program, {url.toString(QUrl::FullyEncoded)}, env,
-                                       nullptr, nullptr);
+    auto *process = new BrowserProcess(HostKind::Embedded, m_program, {url.toString(QUrl::FullyEncoded)},
+                                       environment(), nullptr, nullptr);
     if (!process->start(error)) {
         delete process;
         return nullptr;

@@ -28,6 +28,14 @@ StandaloneHosts::~StandaloneHosts()
     stopAll();
 }
 
+HostFactory *StandaloneHosts::oneBrowserFactory()
+{
+    if (!m_oneBrowser) {
+        m_oneBrowser = std::make_unique<EmbeddedProcessHostFactory>(EmbeddedProcessHostFactory::Sharing::OneBrowser);
+    }
+    return m_oneBrowser.get();
+}
+
 bool StandaloneHosts::isAvailable(HostKind kind, QString *whyNot)
 {
     return makeStandaloneHostFactory(kind)->isAvailable(whyNot);
@@ -35,7 +43,11 @@ bool StandaloneHosts::isAvailable(HostKind kind, QString *whyNot)
 
 QString StandaloneHosts::launch(HostKind kind, int timeoutMs, QString *error)
 {
-    const std::unique_ptr<HostFactory> factory = makeStandaloneHostFactory(kind);
+    // A host of its own process needs nothing from its factory once spawned; shared ones do.
+    std::unique_ptr<HostFactory> own;
+    HostFactory *factory = kind == HostKind::Embedded && m_embeddedInOneBrowser
+                               ? oneBrowserFactory()
+                               : (own = makeStandaloneHostFactory(kind)).get();
     if (!factory->isAvailable(error)) {
         return {};
     }

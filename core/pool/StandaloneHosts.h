@@ -30,6 +30,10 @@ public:
     /// Starts a host and waits (nested event loop) until it said hello. Returns its id, or an
     /// empty string with `error`.
     QString launch(HostKind kind, int timeoutMs, QString *error);
+    /// Embedded hosts launched after this call are pages of one helper process and profile (like
+    /// tabs of one browser: pipeline stages on them hand activations page to page), instead of a
+    /// helper process each. Off by default.
+    void setEmbeddedInOneBrowser(bool on) { m_embeddedInOneBrowser = on; }
     HostSession *session(const QString &hostId) const;
     HostInstance *instance(const QString &hostId) const;
     QStringList hostIds() const { return m_order; }
@@ -37,7 +41,11 @@ public:
     void stopAll();
 
 private:
+    HostFactory *oneBrowserFactory();
+
     RuntimeServer *m_server;
+    bool m_embeddedInOneBrowser = false;
+    std::unique_ptr<HostFactory> m_oneBrowser; ///< the shared embedded factory, once used
     QHash<QString, HostInstance *> m_instances;
     QStringList m_order;
 };

@@ -12,5 +12,6 @@ target_sources(accel_core PRIVATE
   pool/BreakerTimelineModel.h pool/BreakerTimelineModel.cpp
   pool/BrowserHostFactory.h pool/BrowserHostFactory.cpp
   pool/EmbeddedProcessHostFactory.h pool/EmbeddedProcessHostFactory.cpp
+  pool/EmbeddedHostGroup.h pool/EmbeddedHostGroup.cpp
   pool/StandaloneHosts.h pool/StandaloneHosts.cpp
 )

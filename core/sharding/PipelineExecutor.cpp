@@ -8,8 +8,10 @@
 #include "pool/ResourcePool.h"
 #include "sharding/ShardPlanner.h"
 
+#include <QJsonObject>
 #include <QLoggingCategory>
 #include <QTimer>
+#include <QUuid>
 
 namespace accel {
 
@@ -46,6 +48,7 @@ PipelineExecutor::PipelineExecutor(RuntimeServer *server, std::shared_ptr<ModelP
     , m_config(config)
     , m_clock(clock)
     , m_timer(new QTimer(this))
+    , m_linkPrefix(QUuid::createUuid().toString(QUuid::Id128).left(12))
 {
     m_timer->setInterval(kTickMs);
     connect(m_timer, &QTimer::timeout, this, &PipelineExecutor::checkTimeouts);
@@ -165,6 +168,11 @@ QList<PipelineExecutor::StageStats> PipelineExecutor::stageStats() const
         st.ready = s.ready;
         st.queued = int(s.queue.size());
         st.inFlight = int(s.inFlight.size());
+        const int index = int(out.size());
+        if (index + 1 < int(m_stages.size())) {
+            st.hop = linkUsable(index) ? QStringLiteral("direct") : QStringLiteral("relay");
+            st.hopReason = linkUsable(index) ? QString() : s.linkReason;
+        }
         out.append(st);
     }
     return out;
@@ -189,9 +197,23 @@ void PipelineExecutor::deployStage(int index, const QString &hostId)
     stage.ready = false;
     stage.spec.hostId = hostId;
     stage.deployStartedMs = m_clock->nowMs();
+    stage.link.clear(); // links belong to the page: a new host needs its own
+    stage.linkPeer.clear();
+    stage.linkRequest = 0;
+    stage.linkRefused.clear();
     HostSession *session = m_server->session(hostId);
     auto *client = new HostModelClient(session, m_package, this);
+    client->setTiming(m_config.timing);
     stage.client = client;
+    if (session) {
+        connect(session, &HostSession::linked, client, [this, index, client](quint64 id, const QString &link) {
+            onLinked(index, client, id, link);
+        });
+        connect(session, &HostSession::hostError, client,
+                [this, index, client](quint64 id, const QString &code, const QString &message) {
+                    onLinkRefused(index, client, id, code + QStringLiteral(": ") + message);
+                });
+    }
     connect(client, &HostModelClient::deployed, this, [this, index, client] { onDeployed(index, client); });
     connect(client, &HostModelClient::deployFailed, this,
             [this, index, client](const QString &message) { onDeployFailed(index, client, message); });
@@ -276,7 +298,19 @@ void PipelineExecutor::onFinished(int index, HostModelClient *client, quint64 ho
     }
     const auto it = stage.inFlight.constFind(hostRequest);
     if (it == stage.inFlight.constEnd()) {
-        return; // an abandoned attempt (timed out and retried): its answer does not count
+        const auto eit = stage.expected.constFind(hostRequest);
+        if (eit != stage.expected.constEnd()) {
+            // A linked run answered before the previous stage's copy of its input came back (the
+            // copy leaves first, on another connection): keep the output until it does.
+            auto rit = m_requests.find(*eit);
+            stage.expected.erase(eit);
+            if (rit != m_requests.end()) {
+                rit->second.hasEarly = true;
+                rit->second.early = hidden;
+                rit->second.earlySeqLen = seqLen;
+            }
+        }
+        return; // otherwise an abandoned attempt (timed out and retried): its answer does not count
     }
     const quint64 requestId = *it;
     stage.inFlight.erase(it);
@@ -301,17 +335,22 @@ void PipelineExecutor::onFinished(int index, HostModelClient *client, quint64 ho
         ++m_completed;
         Q_EMIT requestFinished(id, hidden, seqLen, latency);
     } else {
-        r.stage = index + 1;
-        r.input = hidden;
-        r.hostRequest = 0;
-        r.attempts = 0;
-        r.retriesInPlace = 0;
-        m_stages[std::size_t(index + 1)].queue.push_back(requestId);
+        advance(index, r, hidden, now);
     }
     // The activation goes on to the next stage first; statistics and the signals dashboards
     // listen to are not on a hop's path.
     pump();
     recordCompletion(index, ms, now, hidden.size());
+    // A linked run that answered before this copy arrived is delivered now.
+    rit = m_requests.find(requestId);
+    if (rit != m_requests.end() && rit->second.hasEarly && rit->second.stage == index + 1 &&
+        rit->second.hostRequest != 0) {
+        Request &next = rit->second;
+        next.hasEarly = false;
+        const QByteArray early = std::exchange(next.early, {});
+        const Stage &nextStage = m_stages[std::size_t(index + 1)];
+        onFinished(index + 1, nextStage.client, next.hostRequest, early, next.earlySeqLen);
+    }
 }
 
 void PipelineExecutor::recordCompletion(int index, double ms, qint64 now, qint64 bytes)
@@ -346,11 +385,29 @@ void PipelineExecutor::onFailed(int index, HostModelClient *client, quint64 host
     }
     const auto it = stage.inFlight.constFind(hostRequest);
     if (it == stage.inFlight.constEnd()) {
+        const auto eit = stage.expected.constFind(hostRequest);
+        if (eit != stage.expected.constEnd()) {
+            // A linked run failed before its input's copy came back: the request goes through
+            // this stage's queue then (a lost host is moved by the session's close).
+            auto rit = m_requests.find(*eit);
+            stage.expected.erase(eit);
+            if (rit != m_requests.end()) {
+                rit->second.linkedRun = 0;
+                rit->second.hasEarly = false;
+            }
+            qCInfo(lcPipeline).noquote() << "stage" << index << "linked run failed on" << stage.spec.hostId
+                                         << code << message;
+        }
         return;
     }
     const quint64 requestId = *it;
     stage.inFlight.erase(it);
     auto rit = m_requests.find(requestId);
+    if (code == QLatin1String("unknown_link")) { // the page lost the link: relay from now on
+        stage.link.clear();
+        stage.linkPeer.clear();
+        stage.linkReason = message;
+    }
     if (m_pool && rit != m_requests.end()) {
         m_pool->recordFailure(stage.spec.hostId, categoryOf(code),
                               qint64(double(m_clock->nowMs() - rit->second.sentMs) * 1e6));
@@ -368,6 +425,7 @@ void PipelineExecutor::retryOrMove(int index, quint64 requestId, const QString &
     }
     Request &r = rit->second;
     r.hostRequest = 0;
+    dropLinkedRun(r);
     if (r.attempts >= m_config.maxAttempts) {
         failRequest(requestId, tr("stage %1 failed %2 times; last: %3").arg(index).arg(r.attempts).arg(why));
         pump();
@@ -413,6 +471,7 @@ void PipelineExecutor::moveStage(int index, const QString &why)
         auto rit = m_requests.find(it.value());
         if (rit != m_requests.end()) {
             rit->second.hostRequest = 0;
+            dropLinkedRun(rit->second);
             if (m_pool) { // each granted call gets exactly one outcome
                 m_pool->recordFailure(oldHost, ErrorCategory::ConnectionLost,
                                       qint64(double(m_clock->nowMs() - rit->second.sentMs) * 1e6));
@@ -421,6 +480,19 @@ void PipelineExecutor::moveStage(int index, const QString &why)
         requeue(stage, it.value());
     }
     stage.inFlight.clear();
+    // Linked runs reserved on the old host: their requests go through this stage's queue once
+    // the previous stage's copy arrives.
+    for (auto it = stage.expected.cbegin(); it != stage.expected.cend(); ++it) {
+        auto rit = m_requests.find(it.value());
+        if (rit != m_requests.end()) {
+            rit->second.linkedRun = 0;
+            rit->second.hasEarly = false;
+        }
+        if (stage.client) {
+            stage.client->abandon(it.key());
+        }
+    }
+    stage.expected.clear();
     if (stage.client) {
         stage.client->disconnect(this);
         stage.client->deleteLater();
@@ -574,15 +646,19 @@ void PipelineExecutor::onSessionOpened()
 
 void PipelineExecutor::failRequest(quint64 requestId, const QString &why)
 {
-    if (m_requests.erase(requestId) == 0) {
+    auto rit = m_requests.find(requestId);
+    if (rit == m_requests.end()) {
         return;
     }
+    dropLinkedRun(rit->second);
+    m_requests.erase(rit);
     qCWarning(lcPipeline).noquote() << "request" << requestId << "failed:" << why;
     Q_EMIT requestFailed(requestId, why);
 }
 
 void PipelineExecutor::pump()
 {
+    ensureLinks();
     for (int i = 0; i < int(m_stages.size()); ++i) {
         Stage &stage = m_stages[std::size_t(i)];
         while (stage.ready && stage.client && !stage.queue.empty() &&
@@ -598,8 +674,30 @@ void PipelineExecutor::pump()
                 moveStage(i, tr("the breaker of %1 refuses calls").arg(stage.spec.hostId));
                 break;
             }
-            const quint64 hostRequest =
-                i == 0 ? stage.client->runTokens(r.tokens) : stage.client->runHiddenBytes(r.input, r.seqLen);
+            // With a link to the next stage's page, that page gets the output straight away: its
+            // run is reserved now and named in this run's `forward`.
+            QJsonObject forward;
+            quint64 linked = 0;
+            if (linkUsable(i)) {
+                Stage &next = m_stages[std::size_t(i + 1)];
+                if (int(next.inFlight.size() + next.expected.size()) < m_config.maxInFlightPerStage) {
+                    QJsonObject run;
+                    linked = next.client->reserveLinkedRun(&run);
+                    if (linked != 0) {
+                        forward = QJsonObject{{QStringLiteral("link"), stage.link}, {QStringLiteral("run"), run}};
+                    }
+                }
+            }
+            const quint64 hostRequest = i == 0 ? stage.client->runTokens(r.tokens, forward)
+                                               : stage.client->runHiddenBytes(r.input, r.seqLen, forward);
+            if (linked != 0) {
+                if (hostRequest != 0) {
+                    m_stages[std::size_t(i + 1)].expected.insert(linked, requestId);
+                    r.linkedRun = linked;
+                } else {
+                    m_stages[std::size_t(i + 1)].client->abandon(linked);
+                }
+            }
             if (hostRequest == 0) {
                 if (m_pool) {
                     m_pool->recordFailure(stage.spec.hostId, ErrorCategory::ConnectionLost, 0);

@@ -66,6 +66,12 @@ public:
         int maxAttempts = 6;          ///< total tries of one request on one stage
         int maxInFlightPerStage = 4;  ///< requests outstanding per stage (the pipelining window)
         int deployTimeoutMs = 180000; ///< a (re)deployment that takes longer tries the next host
+        /// Direct hops: where two adjacent stages' pages share a browser profile, the first hands
+        /// its output straight to the second over a link (a MessagePort between their compute
+        /// workers) and the app gets a copy for replay. Elsewhere activations go through the app.
+        bool directHops = true;
+        /// Every run is timed by its page (HostSession::runTimed; off by default).
+        bool timing = false;
     };
     enum class State { Idle = 1, Deploying, Ready, Recovering, Failed };
     Q_ENUM(State)
@@ -86,6 +92,11 @@ public:
         qint64 bytesSent = 0;     ///< activation + token bytes sent to this stage
         qint64 bytesReceived = 0; ///< activation bytes received from it
         int recoveries = 0;
+        /// How this stage's output reaches the next stage: "direct" (page to page over a link),
+        /// "relay" (through the app); empty for the last stage.
+        QString hop;
+        QString hopReason;      ///< why a hop is relayed (e.g. the pages are in different browsers)
+        qint64 linkedRuns = 0;  ///< runs whose output went to the next stage over the link
     };
 
     PipelineExecutor(RuntimeServer *server, std::shared_ptr<ModelPackage> package, Config config,
@@ -137,6 +148,14 @@ private:
         quint64 hostRequest = 0; ///< current attempt on the stage's host; 0 when queued
         int attempts = 0;        ///< tries on the current stage
         int retriesInPlace = 0;
+        /// The next stage's run that the current attempt feeds over a link (0: none). The request
+        /// moves on to it when this stage's copy of the output arrives.
+        quint64 linkedRun = 0;
+        /// The linked run answered before that copy arrived (rare: the copy leaves first, but on
+        /// another connection): its output waits here.
+        bool hasEarly = false;
+        QByteArray early;
+        int earlySeqLen = 0;
     };
     struct Stage
     {
@@ -149,6 +168,16 @@ private:
         QSet<QString> triedHosts; ///< hosts that failed a redeployment of this stage
         std::deque<quint64> queue;
         QHash<quint64, quint64> inFlight; ///< host request id -> request id
+        /// Linked runs reserved on this stage whose producer (the previous stage) has not
+        /// answered yet: host request id -> request id.
+        QHash<quint64, quint64> expected;
+        // The link from this stage's page to the next stage's page.
+        QString link;              ///< attached link name; empty = the hop goes through the app
+        QString linkPeer;          ///< host the link (or the pending request) leads to
+        quint64 linkRequest = 0;   ///< id of a `link` request awaiting its answer
+        QString pendingLink;       ///< its link name
+        QSet<QString> linkRefused; ///< peers this stage's host cannot link to (another browser)
+        QString linkReason;        ///< the last refusal
         StageStats stats;
     };
 
@@ -170,6 +199,16 @@ private:
     void requeue(Stage &stage, quint64 requestId);
     void failRequest(quint64 requestId, const QString &why);
     void pump();
+    /// Asks each stage's page for a link to the next stage's page where there is none yet.
+    void ensureLinks();
+    bool linkUsable(int index) const;
+    void onLinked(int index, HostModelClient *client, quint64 requestId, const QString &link);
+    void onLinkRefused(int index, HostModelClient *client, quint64 requestId, const QString &reason);
+    /// The request's current attempt no longer feeds the next stage's linked run: give that up.
+    void dropLinkedRun(Request &r);
+    /// Moves a request whose stage `index` finished on to the next stage: onto the run its link
+    /// already fed, or into the next stage's queue. Returns the early output to deliver, if any.
+    void advance(int index, Request &r, const QByteArray &hidden, qint64 now);
     void checkTimeouts();
     void updateState();
 
@@ -185,7 +224,10 @@ private:
     qint64 m_completed = 0;
     State m_state = State::Idle;
     bool m_started = false;
+
     QTimer *m_timer = nullptr;
+    QString m_linkPrefix; ///< unique per executor: link names never collide on a page
+    quint64 m_linkSerial = 0;
 };
 
 } // namespace accel

@@ -4,6 +4,6 @@ target_sources(accel_core PRIVATE
   sharding/ShardPlan.h sharding/ShardPlan.cpp
   sharding/ShardPlanner.h sharding/ShardPlanner.cpp
   sharding/ShardPlannerBenchmark.h sharding/ShardPlannerBenchmark.cpp
-  sharding/PipelineExecutor.h sharding/PipelineExecutor.cpp
+  sharding/PipelineExecutor.h sharding/PipelineExecutor.cpp sharding/PipelineExecutorLinks.cpp
   sharding/PipelineMetrics.h sharding/PipelineMetrics.cpp
 )

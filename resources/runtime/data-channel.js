@@ -8,8 +8,11 @@ import { control, decodeControl, decodeFrame, echoReply, FrameKind } from './pro
 import { RunQueue } from './runs.js';
 
 export class DataChannel {
-  /** lookup(modelName) -> { backend, config } or undefined. */
-  constructor(url, maxFrameBytes, lookup) {
+  /**
+   * lookup(modelName) -> { backend, config } or undefined; linkPort(name) -> the MessagePort of a
+   * link to a peer page's worker, or undefined.
+   */
+  constructor(url, maxFrameBytes, lookup, linkPort = () => undefined) {
     this.maxFrameBytes = maxFrameBytes;
     this.counters = { framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0 };
     this.ws = new WebSocket(url);
@@ -18,6 +21,8 @@ export class DataChannel {
       lookup,
       send: (data) => this.send(data),
       sendError: (code, message, id) => this.sendError(code, message, id),
+      linkPort,
+      maxFrameBytes,
     });
     this.opened = new Promise((resolve, reject) => {
       this.ws.onopen = () => resolve();

@@ -4,6 +4,7 @@
 import { control, decodeControl, decodeFrame, echoReply, FrameKind } from './protocol.js';
 import { detectCapabilities } from './capabilities.js';
 import { RunQueue } from './runs.js';
+import { PageLinks } from './links.js';
 import { defaultMemoryLimitBytes } from './compute/limits.js';
 
 const params = new URLSearchParams(location.search);
@@ -46,6 +47,7 @@ let storePromise = null;        // ChunkCache (Cache Storage) or null where unav
 let probePromise = null;        // the measured backend choice for 'auto'
 let modelChain = Promise.resolve(); // model deployments run one at a time
 let dataKeyInUse = '';              // the key the worker's data connection was opened with
+let links = null;                   // PageLinks: direct ports to peer pages' compute workers
 
 function setStatus(text) {
   const el = document.getElementById('state');
@@ -81,6 +83,7 @@ addEventListener('unhandledrejection', (event) => {
   sendError('unhandled_rejection', r && r.stack ? r.stack : String(r));
 });
 addEventListener('pagehide', () => {
+  if (links) links.close();
   send(control('goodbye', { reason: 'page unloading' }));
 });
 
@@ -320,6 +323,9 @@ function handleControl(msg) {
     case 'cancel':
       runs.cancel(msg.id);
       return;
+    case 'link':
+      handleLink(msg);
+      return;
     case 'error':
       console.warn('app reported an error:', msg.code, msg.message);
       return;
@@ -329,6 +335,28 @@ function handleControl(msg) {
       return;
     default:
       sendError('unknown_type', `hosts do not handle '${msg.type}'`);
+  }
+}
+
+// Links join compute workers: the output of a run that names a link goes from this page's worker
+// to the peer page's worker (links.js, link-broker.js). Both pages must share a browser profile.
+async function attachLink(link, port) {
+  const opened = computePromise ? await computePromise : null;
+  if (!opened || opened.error || !opened.module.attachLink) throw new Error('this page computes without a worker');
+  if (!dataKeyInUse) throw new Error('this page has no data connection');
+  await opened.module.attachLink(link, port);
+}
+
+async function handleLink(msg) {
+  if (!msg.id || typeof msg.link !== 'string' || !msg.link || typeof msg.peer !== 'string' || !msg.peer) {
+    sendError('wrong_type', 'link needs id, link and peer', msg.id || 0);
+    return;
+  }
+  try {
+    await links.open(msg.link, msg.peer);
+    send(control('linked', { id: msg.id, link: msg.link }));
+  } catch (e) {
+    sendError('link_unavailable', e && e.message ? e.message : String(e), msg.id);
   }
 }
 
@@ -556,5 +584,6 @@ async function connect() {
 if (!token || !hostId || !kind) {
   setStatus('missing token, host or kind in the URL');
 } else {
+  links = new PageLinks(hostId, attachLink);
   connect();
 }

@@ -12,14 +12,20 @@
 namespace accel::ui {
 
 EmbeddedHost::EmbeddedHost(const QUrl &hostUrl, QObject *parent)
+    // No storage name: off the record, nothing written to disk, nothing shared between hosts.
+    : EmbeddedHost(hostUrl, nullptr, parent)
+{}
+
+EmbeddedHost::EmbeddedHost(const QUrl &hostUrl, QWebEngineProfile *profile, QObject *parent)
     : QObject(parent)
     , m_url(hostUrl)
-    // No storage name: off the record, nothing written to disk, nothing shared between hosts.
-    , m_profile(new QWebEngineProfile(this))
+    , m_profile(profile ? profile : new QWebEngineProfile(this))
     , m_restartAction(new QAction(tr("Restart host"), this))
 {
-    m_profile->setHttpCacheType(QWebEngineProfile::NoCache);
-    m_profile->setPersistentCookiesPolicy(QWebEngineProfile::NoPersistentCookies);
+    if (!profile) {
+        m_profile->setHttpCacheType(QWebEngineProfile::NoCache);
+        m_profile->setPersistentCookiesPolicy(QWebEngineProfile::NoPersistentCookies);
+    }
     m_restartAction->setToolTip(tr("Discard this host's page and renderer and load it again"));
     connect(m_restartAction, &QAction::triggered, this, &EmbeddedHost::restart);
     createPage();

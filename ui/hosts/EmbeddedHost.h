@@ -15,7 +15,7 @@ class EmbeddedHostPage;
 
 /// Runs the runtime page (a host URL from RuntimeServer::hostUrl) inside this process with
 /// QtWebEngine: headless as a bare QWebEnginePage, or shown through view(). It gets its own
-/// off-the-record profile, may only navigate to the runtime server, and reports a dead renderer
+/// off-the-record profile (or a shared one), may only navigate to the runtime server, and reports a dead renderer
 /// (renderProcessTerminated) as crashed(); restart() (or restartAction()) brings up a new page.
 /// The page itself connects to the server; the server's HostSession is the protocol side.
 ///
@@ -26,6 +26,9 @@ class EmbeddedHost : public QObject
     Q_OBJECT
 public:
     explicit EmbeddedHost(const QUrl &hostUrl, QObject *parent = nullptr);
+    /// A page in `profile` (not owned; it must outlive this host). Pages of one profile share
+    /// its link broker and chunk cache, like tabs of one browser.
+    EmbeddedHost(const QUrl &hostUrl, QWebEngineProfile *profile, QObject *parent = nullptr);
     ~EmbeddedHost() override;
 
     QUrl url() const { return m_url; }

@@ -124,6 +124,8 @@ export async function openCompute(onError = () => {}) {
     createBackend: async (name, options = {}) => new RemoteBackend(link, await link.call({ op: 'create', name, options })),
     /** Opens the worker's data connection (resolves once it is open). */
     connectData: (url, maxFrameBytes) => link.call({ op: 'connectData', url, maxFrameBytes }),
+    /** Gives the worker a MessagePort to a peer page's worker (transferred): runs naming `name` forward there. */
+    attachLink: (name, port) => link.call({ op: 'attachLink', link: name, port }, [port]),
     /** Frames and bytes the data connection carried (null before it opened). */
     dataCounters: () => link.call({ op: 'dataCounters' }),
   };

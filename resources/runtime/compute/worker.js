@@ -9,6 +9,7 @@
 //   { id, op: 'unserve', name }
 //   { id, op: 'connectData', url, maxFrameBytes }       -> opens the data connection (../data-channel.js)
 //   { id, op: 'dataCounters' }                          -> its frame/byte counters, or null
+//   { id, op: 'attachLink', link, port }                -> a port to a peer page's worker (../links.js)
 // Answers: { id, ok: true, result, ms (time spent in the worker) } or { id, ok: false, error }. Float32Array results and input
 // buffers are transferred, not copied.
 import * as compute from './index.js';
@@ -17,6 +18,29 @@ import { DataChannel } from '../data-channel.js';
 const backends = new Map();
 const served = new Map(); // model name -> { backendId, config }: what the data connection runs
 let dataChannel = null;
+// Links to peer pages' workers (docs/host-protocol.md, "Links"): runs with `forward` post their
+// output to one; what arrives on any of them is a run for this worker's data connection.
+const MAX_LINKS = 64;
+const links = new Map(); // link name -> MessagePort
+
+function attachLink(name, port) {
+  if (typeof name !== 'string' || !name || !(port instanceof MessagePort)) {
+    throw new Error('compute worker: attachLink needs a link name and a MessagePort');
+  }
+  const old = links.get(name);
+  if (old) old.close();
+  links.delete(name);
+  links.set(name, port);
+  if (links.size > MAX_LINKS) {
+    const [oldest, oldPort] = links.entries().next().value;
+    links.delete(oldest);
+    oldPort.close();
+  }
+  port.onmessage = ({ data }) => {
+    if (dataChannel) dataChannel.runs.handleForwarded(data);
+    else console.warn('a forwarded run arrived before the data connection opened: dropped');
+  };
+}
 
 function servedModel(name) {
   const s = served.get(name);
@@ -63,9 +87,12 @@ async function handle(msg) {
     case 'unserve':
       served.delete(msg.name);
       return null;
+    case 'attachLink':
+      attachLink(msg.link, msg.port);
+      return null;
     case 'connectData': {
       if (dataChannel) dataChannel.close();
-      dataChannel = new DataChannel(msg.url, msg.maxFrameBytes, servedModel);
+      dataChannel = new DataChannel(msg.url, msg.maxFrameBytes, servedModel, (name) => links.get(name));
       await dataChannel.opened;
       return null;
     }
