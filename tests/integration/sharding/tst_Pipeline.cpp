@@ -266,16 +266,90 @@ private Q_SLOTS:
         QCOMPARE(executor.submit({1, 2}), quint64(0)); // not started
     }
 
+    // Direct hops: pages of one browser profile (embedded hosts in one helper process) hand each
+    // activation page to page over a link; the answers stay those of the reference.
+    void directHopsEqualReference()
+    {
+        m_hosts->setEmbeddedInOneBrowser(true);
+        QStringList ids;
+        for (int i = 0; i < 3; ++i) {
+            ids << launch(HostKind::Embedded);
+            if (ids.last().isEmpty()) {
+                return;
+            }
+        }
+        QVERIFY(startPipeline({{ids[0], 0, 1, QStringLiteral("auto")},
+                               {ids[1], 1, 3, QStringLiteral("auto")},
+                               {ids[2], 3, 4, QStringLiteral("auto")}},
+                              {}));
+        QTRY_COMPARE_WITH_TIMEOUT(hops(), (QStringList{QStringLiteral("direct"), QStringLiteral("direct"), QString()}),
+                                  15000);
+        std::map<quint64, int> which;
+        for (int round = 0; round < 3; ++round) {
+            for (int i = 0; i < int(m_inputs.size()); ++i) {
+                which[m_executor->submit(m_inputs[std::size_t(i)])] = i;
+            }
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(int(m_finished.size() + m_failed.size()), int(which.size()), 120000);
+        QVERIFY2(m_failed.isEmpty(), qPrintable(m_failed.values().join(QLatin1String("; "))));
+        for (const auto &[id, input] : which) {
+            const double rel = relError(m_finished.value(id), m_expected[std::size_t(input)]);
+            QVERIFY2(rel <= kTolerance, qPrintable(QStringLiteral("request %1 rel %2").arg(id).arg(rel)));
+        }
+        QCOMPARE(m_duplicates, 0);
+        const auto stats = m_executor->stageStats();
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(stats[i].runs, qint64(which.size())); // the app got every stage's output
+        }
+        // Both hops went page to page; a run whose next stage already had a full window of 4
+        // went through the app instead (12 requests at once mix both paths).
+        QVERIFY(stats[0].linkedRuns > 0 && stats[1].linkedRuns > 0);
+        QVERIFY(stats[0].linkedRuns <= qint64(which.size()) && stats[1].linkedRuns <= qint64(which.size()));
+        QCOMPARE(m_executor->pendingRequests(), 0);
+    }
+
+    // Pages of different browsers (here two embedded helper processes, each its own profile)
+    // cannot link: the hop goes through the app, the reason is kept, the answers are the same.
+    void directHopsNeedOneBrowser()
+    {
+        const QString a = launch(HostKind::Embedded);
+        const QString b = launch(HostKind::Embedded);
+        if (a.isEmpty() || b.isEmpty()) {
+            return;
+        }
+        QVERIFY(startPipeline({{a, 0, 2, QStringLiteral("auto")}, {b, 2, 4, QStringLiteral("auto")}}, {}));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_executor->stageStats().at(0).hopReason.isEmpty(), 15000);
+        const auto st = m_executor->stageStats().at(0);
+        QCOMPARE(st.hop, QStringLiteral("relay"));
+        QVERIFY2(st.hopReason.contains(QLatin1String("no page in this browser profile")), qPrintable(st.hopReason));
+        std::map<quint64, int> which;
+        for (int i = 0; i < int(m_inputs.size()); ++i) {
+            which[m_executor->submit(m_inputs[std::size_t(i)])] = i;
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(int(m_finished.size() + m_failed.size()), int(which.size()), 120000);
+        QVERIFY(m_failed.isEmpty());
+        for (const auto &[id, input] : which) {
+            QVERIFY(relError(m_finished.value(id), m_expected[std::size_t(input)]) <= kTolerance);
+        }
+        QCOMPARE(m_executor->stageStats().at(0).linkedRuns, qint64(0));
+    }
+
     void faultDrill_data()
     {
         QTest::addColumn<QString>("fault");
         QTest::addColumn<bool>("spare");
         QTest::addColumn<int>("threads"); // per stage; a moved stage keeps its count
+        QTest::addColumn<int>("victimStage");
         QTest::newRow("kill -9 chromium, warm spare, 1 thread per stage")
-            << QStringLiteral("kill-browser") << true << 1;
-        QTest::newRow("embedded renderer killed, warm spare") << QStringLiteral("kill-renderer") << true << 0;
+            << QStringLiteral("kill-browser") << true << 1 << 1;
+        QTest::newRow("embedded renderer killed, warm spare") << QStringLiteral("kill-renderer") << true << 0 << 1;
         QTest::newRow("kill -9 chromium, no spare, 1 thread per stage")
-            << QStringLiteral("kill-browser") << false << 1;
+            << QStringLiteral("kill-browser") << false << 1 << 1;
+        // One browser, direct hops: the page receiving the hop dies, then the page sending it.
+        QTest::newRow("direct hop, receiving page's renderer killed, warm spare")
+            << QStringLiteral("kill-tab") << true << 1 << 1;
+        QTest::newRow("direct hop, sending page's renderer killed, warm spare")
+            << QStringLiteral("kill-tab") << true << 1 << 0;
     }
 
     void faultDrill()
@@ -283,16 +357,27 @@ private Q_SLOTS:
         QFETCH(QString, fault);
         QFETCH(bool, spare);
         QFETCH(int, threads);
+        QFETCH(int, victimStage);
         const bool browser = fault == QLatin1String("kill-browser");
-        const QString a = launch(browser ? HostKind::Embedded : HostKind::Chromium);
+        const bool tab = fault == QLatin1String("kill-tab");
+        m_hosts->setEmbeddedInOneBrowser(tab);
+        const HostKind survivorKind = browser || tab ? HostKind::Embedded : HostKind::Chromium;
+        const QString a = launch(survivorKind);
         const QString victim = launch(browser ? HostKind::Chromium : HostKind::Embedded);
         const QString s = spare ? launch(HostKind::Embedded) : QString();
         if (a.isEmpty() || victim.isEmpty() || (spare && s.isEmpty())) {
             return;
         }
-        QVERIFY(startPipeline(
-            {{a, 0, 2, QStringLiteral("auto"), threads}, {victim, 2, 4, QStringLiteral("auto"), threads}},
-            spare ? QStringList{s} : QStringList{}));
+        QStringList order{a, victim};
+        if (victimStage == 0) {
+            order = QStringList{victim, a};
+        }
+        QVERIFY(startPipeline({{order[0], 0, 2, QStringLiteral("auto"), threads},
+                               {order[1], 2, 4, QStringLiteral("auto"), threads}},
+                              spare ? QStringList{s} : QStringList{}));
+        if (tab) {
+            QTRY_COMPARE_WITH_TIMEOUT(m_executor->stageStats().at(0).hop, QStringLiteral("direct"), 15000);
+        }
         QSignalSpy recovered(m_executor.get(), &PipelineExecutor::recovered);
         // A steady stream: one request every 30 ms, 60 in all; the fault hits after 10 answers.
         constexpr int kRequests = 60;
@@ -314,6 +399,9 @@ private Q_SLOTS:
         const qint64 pid = m_hosts->instance(victim)->processId();
         if (browser) {
             QVERIFY(::kill(pid_t(-pid), SIGKILL) == 0); // the whole browser process group
+        } else if (tab) {
+            QVERIFY(pid > 0);
+            QVERIFY(::kill(pid_t(pid), SIGKILL) == 0); // the page's renderer: a tab crash
         } else {
             const QList<qint64> renderers = grandchildrenMatching(pid, "QtWebEngineProcess");
             QVERIFY2(!renderers.isEmpty(), "no QtWebEngine renderer process found under the helper");
@@ -339,8 +427,12 @@ private Q_SLOTS:
             QCOMPARE(newHost, a); // the surviving host now holds both ranges
         }
         // The moved stage keeps its thread count on the new host.
-        QCOMPARE(m_executor->stages().at(1).hostId, newHost);
-        QCOMPARE(m_executor->stages().at(1).threads, threads);
+        QCOMPARE(m_executor->stages().at(victimStage).hostId, newHost);
+        QCOMPARE(m_executor->stages().at(victimStage).threads, threads);
+        if (tab) { // the spare is a page of the same browser: its hop is direct again
+            QTRY_COMPARE_WITH_TIMEOUT(m_executor->stageStats().at(0).hop, QStringLiteral("direct"), 15000);
+            QVERIFY(m_executor->stageStats().at(0).linkedRuns > 0);
+        }
         if (threads > 0) { // what the new host's page really runs
             const auto stats = m_executor->stageStats();
             QCOMPARE(stats.at(1).threads, threads);
@@ -359,6 +451,15 @@ private Q_SLOTS:
 
 private:
     QString launch(HostKind kind) { return testsupport::launchOrSkip(*m_hosts, kind, kConnectTimeoutMs); }
+
+    QStringList hops() const
+    {
+        QStringList out;
+        for (const auto &st : m_executor->stageStats()) {
+            out << st.hop;
+        }
+        return out;
+    }
 
     bool startPipeline(const QList<PipelineStage> &stages, const QStringList &spares)
     {
