@@ -53,6 +53,11 @@ bool EmbeddedProcessHostFactory::isAvailable(QString *whyNot) const
     return !m_program.isEmpty();
 }
 
+qint64 EmbeddedProcessHostFactory::groupProcessId() const
+{
+    return m_group ? m_group->processId() : 0;
+}
+
 QProcessEnvironment EmbeddedProcessHostFactory::environment() const
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();

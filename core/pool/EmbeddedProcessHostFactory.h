@@ -32,6 +32,8 @@ public:
     HostInstance *spawn(const QString &hostId, const QUrl &url, QObject *parent, QString *error) override;
 
     QString program() const { return m_program; }
+    /// The shared helper's pid (Sharing::OneBrowser, once a host was spawned), else 0.
+    qint64 groupProcessId() const;
     /// Paths searched, in order (without PATH).
     static QStringList candidates();
 

@@ -22,6 +22,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -332,6 +333,57 @@ private Q_SLOTS:
             QVERIFY(relError(m_finished.value(id), m_expected[std::size_t(input)]) <= kTolerance);
         }
         QCOMPARE(m_executor->stageStats().at(0).linkedRuns, qint64(0));
+    }
+
+    // Bad links are refused with the request's id and a reason; nothing runs on a guess.
+    void linkErrorsAreReported()
+    {
+        m_hosts->setEmbeddedInOneBrowser(true);
+        const QString a = launch(HostKind::Embedded);
+        if (a.isEmpty()) {
+            return;
+        }
+        HostSession *session = m_hosts->session(a);
+        QSignalSpy errors(session, &HostSession::hostError);
+        QSignalSpy linked(session, &HostSession::linked);
+        const quint64 toNobody = session->requestLink(QStringLiteral("embedded-nobody"), QStringLiteral("l1"));
+        const quint64 toItself = session->requestLink(a, QStringLiteral("l2"));
+        QVERIFY(toNobody != 0 && toItself != 0);
+        QCOMPARE(session->requestLink(QString(), QStringLiteral("l3")), quint64(0));
+        QCOMPARE(session->requestLink(a, QString(129, QLatin1Char('x'))), quint64(0));
+        QTRY_COMPARE_WITH_TIMEOUT(errors.count(), 2, 15000);
+        QMap<quint64, QString> messages;
+        for (const auto &e : std::as_const(errors)) {
+            QCOMPARE(e.at(1).toString(), QStringLiteral("link_unavailable"));
+            messages.insert(e.at(0).toULongLong(), e.at(2).toString());
+        }
+        QVERIFY2(messages.value(toNobody).contains(QLatin1String("no page in this browser profile")),
+                 qPrintable(messages.value(toNobody)));
+        QVERIFY2(messages.value(toItself).contains(QLatin1String("itself")), qPrintable(messages.value(toItself)));
+        QCOMPARE(linked.count(), 0);
+
+        // A run naming a link the page does not have fails with unknown_link, before computing.
+        auto package = std::make_shared<ModelPackage>(QStringLiteral("demo"), m_weights);
+        HostModelClient client(session, package);
+        QSignalSpy deployed(&client, &HostModelClient::deployed);
+        ModelError error;
+        QVERIFY(client.deploy(0, 2, true, QStringLiteral("auto"), &error));
+        QVERIFY(deployed.wait(120000));
+        QSignalSpy failed(&client, &HostModelClient::failed);
+        QSignalSpy finished(&client, &HostModelClient::finished);
+        const QJsonObject forward{
+            {QStringLiteral("link"), QStringLiteral("never-attached")},
+            {QStringLiteral("run"), QJsonObject{{QStringLiteral("id"), 77}, {QStringLiteral("model"), QStringLiteral("demo")},
+                                               {QStringLiteral("firstLayer"), 2}, {QStringLiteral("lastLayer"), 3}}}};
+        const quint64 id = client.runTokens(m_inputs[1], forward);
+        QVERIFY(id != 0);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 15000);
+        QCOMPARE(failed.at(0).at(0).toULongLong(), id);
+        QCOMPARE(failed.at(0).at(1).toString(), QStringLiteral("unknown_link"));
+        QCOMPARE(finished.count(), 0);
+        // The page goes on serving plain runs.
+        QVERIFY(client.runTokens(m_inputs[1]) != 0);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 15000);
     }
 
     void faultDrill_data()
