@@ -3,14 +3,17 @@
 #include "hosts/EmbeddedHost.h"
 
 #include <QCoreApplication>
+#include <QWebEngineProfile>
 #include <QWebEngineView>
 
 namespace accel::ui {
 
-EmbeddedHostInstance::EmbeddedHostInstance(QString hostId, const QUrl &url, QObject *parent)
+EmbeddedHostInstance::EmbeddedHostInstance(QString hostId, const QUrl &url,
+                                           std::shared_ptr<QWebEngineProfile> profile, QObject *parent)
     : HostInstance(parent)
     , m_hostId(std::move(hostId))
-    , m_host(new EmbeddedHost(url, this))
+    , m_profile(std::move(profile))
+    , m_host(new EmbeddedHost(url, m_profile.get(), this))
 {
     connect(m_host, &EmbeddedHost::crashed, this, [this](const QString &status, int exitCode) {
         if (m_done) {
@@ -26,6 +29,8 @@ EmbeddedHostInstance::~EmbeddedHostInstance()
 {
     m_done = true;
     delete m_view.data();
+    delete m_host; // the page goes before m_profile may release the last reference to its profile
+    m_host = nullptr;
 }
 
 qint64 EmbeddedHostInstance::processId() const
@@ -74,7 +79,13 @@ HostInstance *EmbeddedHostFactory::spawn(const QString &hostId, const QUrl &url,
     if (!isAvailable(error)) {
         return nullptr;
     }
-    auto *inst = new EmbeddedHostInstance(hostId, url, parent);
+    if (!m_profile) {
+        // No storage name: off the record, nothing written to disk.
+        m_profile = std::make_shared<QWebEngineProfile>();
+        m_profile->setHttpCacheType(QWebEngineProfile::NoCache);
+        m_profile->setPersistentCookiesPolicy(QWebEngineProfile::NoPersistentCookies);
+    }
+    auto *inst = new EmbeddedHostInstance(hostId, url, m_profile, parent);
     emit hostSpawned(hostId, inst);
     return inst;
 }

@@ -59,9 +59,10 @@ ShardsPanel::ShardsPanel(ResourcePool *pool, MetricsStore *metrics, QWidget *par
     m_tokens->setToolTip(tr("Token ids per request"));
     m_run->setEnabled(false);
     m_status->setWordWrap(true);
-    m_stats->setColumnCount(9);
+    m_stats->setColumnCount(10);
     m_stats->setHorizontalHeaderLabels({tr("Stage"), tr("Host"), tr("Layers"), tr("Backend"), tr("Runs"),
-                                        tr("Last ms"), tr("Mean ms"), tr("Queued"), tr("Recoveries")});
+                                        tr("Last ms"), tr("Mean ms"), tr("Queued"), tr("Recoveries"),
+                                        tr("Hop to next")});
     m_stats->verticalHeader()->hide();
     m_stats->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_stats->horizontalHeader()->setStretchLastSection(true);
@@ -342,7 +343,10 @@ void ShardsPanel::refreshStats()
                                 QString::number(s.lastMs, 'f', 1),
                                 QString::number(s.meanMs, 'f', 1),
                                 QString::number(s.queued + s.inFlight),
-                                QString::number(s.recoveries)};
+                                QString::number(s.recoveries),
+                                s.hop.isEmpty()                      ? QStringLiteral("—")
+                                : s.hop == QLatin1String("direct") ? tr("page to page (%1 runs)").arg(s.linkedRuns)
+                                                                     : tr("through the app")};
         for (int c = 0; c < cells.size(); ++c) {
             auto *item = m_stats->item(i, c);
             if (!item) {
@@ -351,6 +355,11 @@ void ShardsPanel::refreshStats()
             }
             item->setText(cells[c]);
         }
+        m_stats->item(i, int(cells.size()) - 1)
+            ->setToolTip(s.hop == QLatin1String("direct")
+                             ? tr("The output goes straight to the next stage's page over a link; the app "
+                                  "gets a copy to replay from")
+                             : s.hopReason);
         latencies.append(s.meanMs);
         if (s.runs > 0 && s.lastLayer > s.firstLayer) {
             m_measuredMsPerLayer.insert(s.hostId, s.meanMs / (s.lastLayer - s.firstLayer));

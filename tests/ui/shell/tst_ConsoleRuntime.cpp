@@ -114,12 +114,15 @@ private Q_SLOTS:
         QVERIFY(shards->executor());
         QTRY_COMPARE_WITH_TIMEOUT(shards->executor()->state(), accel::PipelineExecutor::State::Ready, 60000);
         QCOMPARE(shards->executor()->stages().size(), 2);
+        // The console's embedded hosts are pages of one profile: the hop goes page to page.
+        QTRY_COMPARE_WITH_TIMEOUT(shards->executor()->stageStats().at(0).hop, QStringLiteral("direct"), 15000);
         shards->requestCount()->setValue(8);
         QTRY_VERIFY(shards->runButton()->isEnabled());
         shards->runButton()->click();
         QTRY_COMPARE_WITH_TIMEOUT(shards->answered(), 8, 60000);
         QCOMPARE(shards->failures(), 0);
         QCOMPARE(shards->mismatches(), 0);
+        QVERIFY(shards->executor()->stageStats().at(0).linkedRuns > 0);
     }
 
     void badDataDirIsReportedNotFatal()
