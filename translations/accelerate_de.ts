@@ -341,6 +341,22 @@
         <source>Largest error vs the native reference: %1 (%2 over tolerance).</source>
         <translation>Größter Fehler gegenüber der nativen Referenz: %1 (%2 über der Toleranz).</translation>
     </message>
+    <message>
+        <source>Hop to next</source>
+        <translation>Weg zur nächsten Stufe</translation>
+    </message>
+    <message>
+        <source>page to page (%1 runs)</source>
+        <translation>Seite zu Seite (%1 Läufe)</translation>
+    </message>
+    <message>
+        <source>through the app</source>
+        <translation>über die App</translation>
+    </message>
+    <message>
+        <source>The output goes straight to the next stage&apos;s page over a link; the app gets a copy to replay from</source>
+        <translation>Die Ausgabe geht über eine Verbindung direkt an die Seite der nächsten Stufe; die App erhält eine Kopie für Wiederholungen</translation>
+    </message>
 </context>
 <context>
     <name>accel::ui::AboutDialog</name>

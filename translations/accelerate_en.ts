@@ -341,6 +341,22 @@
         <source>Largest error vs the native reference: %1 (%2 over tolerance).</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Hop to next</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>page to page (%1 runs)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>through the app</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The output goes straight to the next stage&apos;s page over a link; the app gets a copy to replay from</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>accel::ui::AboutDialog</name>

@@ -96,14 +96,16 @@ void HostGroup::open(const QString &hostId, const QString &urlText)
         return;
     }
     auto host = std::make_unique<accel::ui::EmbeddedHost>(url, m_profile);
-    connect(host.get(), &accel::ui::EmbeddedHost::crashed, this, [this, hostId](const QString &status, int code) {
-        say("crashed " + hostId.toUtf8() + ' ' + status.toUtf8().replace(' ', '_') + ' ' + QByteArray::number(code));
-        const auto it = m_hosts.find(hostId);
-        if (it != m_hosts.end()) {
-            it->second.release()->deleteLater(); // not from inside its own signal
-            m_hosts.erase(it);
-        }
-    });
+    connect(host.get(), &accel::ui::EmbeddedHost::crashed, this,
+            [this, hostId](const QString &status, int code) {
+                say("crashed " + hostId.toUtf8() + ' ' + status.toUtf8().replace(' ', '_') + ' ' +
+                    QByteArray::number(code));
+                const auto it = m_hosts.find(hostId);
+                if (it != m_hosts.end()) {
+                    it->second.release()->deleteLater(); // not from inside its own signal
+                    m_hosts.erase(it);
+                }
+            });
     // The renderer can change while the page loads (a cross-origin-isolated page gets a process
     // of its own): every new pid is reported, the last one is the page's.
     connect(host->page(), &QWebEnginePage::renderProcessPidChanged, this, [this, hostId](qint64 pid) {

@@ -33,8 +33,9 @@ int main(int argc, char **argv)
     }
     const QUrl url(urlText);
     if (group ? !urlText.isEmpty() : !isLoopbackHostUrl(url)) {
-        QTextStream(stderr) << "usage: accel-embedded-host http://127.0.0.1:PORT/host.html?token=... [--visible]\n"
-                               "       accel-embedded-host --group   (commands on stdin: open ID URL, close ID)\n";
+        QTextStream(stderr)
+            << "usage: accel-embedded-host http://127.0.0.1:PORT/host.html?token=... [--visible]\n"
+               "       accel-embedded-host --group   (commands on stdin: open ID URL, close ID)\n";
         return 2;
     }
     if (!visible && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {

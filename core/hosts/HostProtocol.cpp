@@ -265,8 +265,9 @@ std::optional<Error> validateFields(MessageType type, const QJsonObject &o)
         for (const char *field : {"receivedAt", "forwardedAt"}) { // optional epoch ms
             const QJsonValue v = o.value(QLatin1String(field));
             if (!v.isUndefined() && (!v.isDouble() || !std::isfinite(v.toDouble()) || v.toDouble() < 0)) {
-                return fail(ErrorCode::WrongType, QStringLiteral("'%1' must be a non-negative number of ms since the epoch")
-                                                      .arg(QLatin1String(field)));
+                return fail(ErrorCode::WrongType,
+                            QStringLiteral("'%1' must be a non-negative number of ms since the epoch")
+                                .arg(QLatin1String(field)));
             }
         }
         for (const char *field : {"queuedMs", "computeMs", "hostMs"}) {

@@ -485,7 +485,8 @@ void HostSession::handleControl(const ControlMessage &message)
                                   o.value(QLatin1String("forwardedAt")).toDouble()});
         return;
     case MessageType::Linked:
-        Q_EMIT linked(quint64(o.value(QLatin1String("id")).toDouble()), o.value(QLatin1String("link")).toString());
+        Q_EMIT linked(quint64(o.value(QLatin1String("id")).toDouble()),
+                      o.value(QLatin1String("link")).toString());
         return;
     case MessageType::Goodbye:
         close(CloseReason::HostGoodbye, o.value(QLatin1String("reason")).toString());

@@ -53,7 +53,8 @@ EmbeddedGroupHostInstance *EmbeddedHostGroup::open(const QString &hostId, const 
         m_process.start(m_program, {QStringLiteral("--group")});
         if (!m_process.waitForStarted(kStartTimeoutMs)) {
             if (error) {
-                *error = QStringLiteral("%1 --group did not start: %2").arg(m_program, m_process.errorString());
+                *error =
+                    QStringLiteral("%1 --group did not start: %2").arg(m_program, m_process.errorString());
             }
             return nullptr;
         }
@@ -113,7 +114,7 @@ void EmbeddedHostGroup::onFinished()
     const QString detail = QStringLiteral("the embedded host process ended (exit code %1, %2)")
                                .arg(m_process.exitCode())
                                .arg(m_process.exitStatus() == QProcess::CrashExit ? QStringLiteral("killed")
-                                                                                    : QStringLiteral("normal"));
+                                                                                  : QStringLiteral("normal"));
     qCWarning(lcHosts).noquote() << "embedded host group:" << detail;
     const auto instances = std::exchange(m_instances, {});
     for (const auto &instance : instances) {
@@ -123,7 +124,8 @@ void EmbeddedHostGroup::onFinished()
     }
 }
 
-EmbeddedGroupHostInstance::EmbeddedGroupHostInstance(EmbeddedHostGroup *group, QString hostId, QObject *parent)
+EmbeddedGroupHostInstance::EmbeddedGroupHostInstance(EmbeddedHostGroup *group, QString hostId,
+                                                     QObject *parent)
     : HostInstance(parent)
     , m_group(group)
     , m_hostId(std::move(hostId))

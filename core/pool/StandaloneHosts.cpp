@@ -31,7 +31,8 @@ StandaloneHosts::~StandaloneHosts()
 HostFactory *StandaloneHosts::oneBrowserFactory()
 {
     if (!m_oneBrowser) {
-        m_oneBrowser = std::make_unique<EmbeddedProcessHostFactory>(EmbeddedProcessHostFactory::Sharing::OneBrowser);
+        m_oneBrowser =
+            std::make_unique<EmbeddedProcessHostFactory>(EmbeddedProcessHostFactory::Sharing::OneBrowser);
     }
     return m_oneBrowser.get();
 }

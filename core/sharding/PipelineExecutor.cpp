@@ -206,9 +206,9 @@ void PipelineExecutor::deployStage(int index, const QString &hostId)
     client->setTiming(m_config.timing);
     stage.client = client;
     if (session) {
-        connect(session, &HostSession::linked, client, [this, index, client](quint64 id, const QString &link) {
-            onLinked(index, client, id, link);
-        });
+        connect(
+            session, &HostSession::linked, client,
+            [this, index, client](quint64 id, const QString &link) { onLinked(index, client, id, link); });
         connect(session, &HostSession::hostError, client,
                 [this, index, client](quint64 id, const QString &code, const QString &message) {
                     onLinkRefused(index, client, id, code + QStringLiteral(": ") + message);
@@ -395,8 +395,8 @@ void PipelineExecutor::onFailed(int index, HostModelClient *client, quint64 host
                 rit->second.linkedRun = 0;
                 rit->second.hasEarly = false;
             }
-            qCInfo(lcPipeline).noquote() << "stage" << index << "linked run failed on" << stage.spec.hostId
-                                         << code << message;
+            qCInfo(lcPipeline).noquote()
+                << "stage" << index << "linked run failed on" << stage.spec.hostId << code << message;
         }
         return;
     }
@@ -684,7 +684,8 @@ void PipelineExecutor::pump()
                     QJsonObject run;
                     linked = next.client->reserveLinkedRun(&run);
                     if (linked != 0) {
-                        forward = QJsonObject{{QStringLiteral("link"), stage.link}, {QStringLiteral("run"), run}};
+                        forward =
+                            QJsonObject{{QStringLiteral("link"), stage.link}, {QStringLiteral("run"), run}};
                     }
                 }
             }

@@ -95,8 +95,8 @@ public:
         /// How this stage's output reaches the next stage: "direct" (page to page over a link),
         /// "relay" (through the app); empty for the last stage.
         QString hop;
-        QString hopReason;      ///< why a hop is relayed (e.g. the pages are in different browsers)
-        qint64 linkedRuns = 0;  ///< runs whose output went to the next stage over the link
+        QString hopReason;     ///< why a hop is relayed (e.g. the pages are in different browsers)
+        qint64 linkedRuns = 0; ///< runs whose output went to the next stage over the link
     };
 
     PipelineExecutor(RuntimeServer *server, std::shared_ptr<ModelPackage> package, Config config,

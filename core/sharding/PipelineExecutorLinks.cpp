@@ -62,7 +62,8 @@ void PipelineExecutor::ensureLinks()
 void PipelineExecutor::onLinked(int index, HostModelClient *client, quint64 requestId, const QString &link)
 {
     Stage &stage = m_stages[std::size_t(index)];
-    if (stage.client != client || requestId == 0 || requestId != stage.linkRequest || link != stage.pendingLink) {
+    if (stage.client != client || requestId == 0 || requestId != stage.linkRequest ||
+        link != stage.pendingLink) {
         return;
     }
     stage.linkRequest = 0;
@@ -73,7 +74,8 @@ void PipelineExecutor::onLinked(int index, HostModelClient *client, quint64 requ
     pump();
 }
 
-void PipelineExecutor::onLinkRefused(int index, HostModelClient *client, quint64 requestId, const QString &reason)
+void PipelineExecutor::onLinkRefused(int index, HostModelClient *client, quint64 requestId,
+                                     const QString &reason)
 {
     Stage &stage = m_stages[std::size_t(index)];
     if (stage.client != client || requestId == 0 || requestId != stage.linkRequest) {
@@ -82,7 +84,8 @@ void PipelineExecutor::onLinkRefused(int index, HostModelClient *client, quint64
     stage.linkRequest = 0;
     stage.linkRefused.insert(stage.linkPeer);
     stage.linkReason = reason;
-    qCInfo(lcPipeline).noquote() << "stage" << index << "relays its output through the app:" << stage.spec.hostId
+    qCInfo(lcPipeline).noquote() << "stage" << index
+                                 << "relays its output through the app:" << stage.spec.hostId
                                  << "cannot link to" << stage.linkPeer << "(" << reason << ")";
     stage.linkPeer.clear();
 }

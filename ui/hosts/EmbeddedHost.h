@@ -15,9 +15,9 @@ class EmbeddedHostPage;
 
 /// Runs the runtime page (a host URL from RuntimeServer::hostUrl) inside this process with
 /// QtWebEngine: headless as a bare QWebEnginePage, or shown through view(). It gets its own
-/// off-the-record profile (or a shared one), may only navigate to the runtime server, and reports a dead renderer
-/// (renderProcessTerminated) as crashed(); restart() (or restartAction()) brings up a new page.
-/// The page itself connects to the server; the server's HostSession is the protocol side.
+/// off-the-record profile (or a shared one), may only navigate to the runtime server, and reports a dead
+/// renderer (renderProcessTerminated) as crashed(); restart() (or restartAction()) brings up a new page. The
+/// page itself connects to the server; the server's HostSession is the protocol side.
 ///
 /// Ownership: QObject with a parent; owns profile, page and its action. The view returned by
 /// view() is owned by the widget parent passed in. Thread: GUI thread.

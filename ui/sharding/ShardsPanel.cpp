@@ -344,9 +344,10 @@ void ShardsPanel::refreshStats()
                                 QString::number(s.meanMs, 'f', 1),
                                 QString::number(s.queued + s.inFlight),
                                 QString::number(s.recoveries),
-                                s.hop.isEmpty()                      ? QStringLiteral("—")
-                                : s.hop == QLatin1String("direct") ? tr("page to page (%1 runs)").arg(s.linkedRuns)
-                                                                     : tr("through the app")};
+                                s.hop.isEmpty() ? QStringLiteral("—")
+                                : s.hop == QLatin1String("direct")
+                                    ? tr("page to page (%1 runs)").arg(s.linkedRuns)
+                                    : tr("through the app")};
         for (int c = 0; c < cells.size(); ++c) {
             auto *item = m_stats->item(i, c);
             if (!item) {

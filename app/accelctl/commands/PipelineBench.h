@@ -264,19 +264,18 @@ struct Bench
     }
 };
 
-
 /// Per-hop overhead of relayed and direct hops, measured side by side (bench_pipeline_hops.cpp).
 struct HopComparison
 {
-    double relayMs = 0;  ///< median over requests: 2 relayed stages minus 1 stage, compute excluded
-    double directMs = 0; ///< the same with the stages' pages handing the activation over directly
+    double relayMs = 0;    ///< median over requests: 2 relayed stages minus 1 stage, compute excluded
+    double directMs = 0;   ///< the same with the stages' pages handing the activation over directly
     double oneStageMs = 0; ///< 1 stage: wall latency minus the page's compute (the app round trip)
     /// Median transit of the direct hop on the pages' clocks: posted by the first page ->
     /// received by the second (-1 when the pages did not report it).
     double transitMs = -1;
     int pairs = 0;
     qint64 linkedRuns = 0; ///< runs of the direct pipeline whose output went over the link
-    QString directState; ///< "direct", or why the hop stayed relayed
+    QString directState;   ///< "direct", or why the hop stayed relayed
 };
 /// Sequential requests alternate between 1 stage on `a`, 2 stages a|b relayed by the app and the
 /// same 2 stages handing over page to page; each request's overhead is its wall latency minus the

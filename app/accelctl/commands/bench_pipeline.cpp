@@ -321,13 +321,14 @@ int benchPipeline(const QStringList &args)
             << " alternating rounds; each request's wall time minus its pages' compute, minus the same for "
                "1 stage: "
             << QString::number(hops.oneStageMs, 'f', 2) << " ms): relayed through the app "
-            << QString::number(hops.relayMs, 'f', 2) << " ms, page to page " << QString::number(hops.directMs, 'f', 2)
-            << " ms (" << hops.directState << ", " << hops.linkedRuns << " runs over the link; posted -> received "
+            << QString::number(hops.relayMs, 'f', 2) << " ms, page to page "
+            << QString::number(hops.directMs, 'f', 2) << " ms (" << hops.directState << ", "
+            << hops.linkedRuns << " runs over the link; posted -> received "
             << QString::number(hops.transitMs, 'f', 2) << " ms on the pages' clocks) = "
             << QString::number(hops.directMs > 0 ? hops.relayMs / hops.directMs : 0, 'f', 1)
-            << "x faster; target < 1 ms " << (hops.directState == QLatin1String("direct") && hops.directMs < 1.0
-                                                  ? "met (direct)"
-                                                  : "NOT met (direct)")
+            << "x faster; target < 1 ms "
+            << (hops.directState == QLatin1String("direct") && hops.directMs < 1.0 ? "met (direct)"
+                                                                                   : "NOT met (direct)")
             << '\n';
     }
 

@@ -11,8 +11,8 @@ namespace {
 /// reported (runTiming on the sessions of `hosts`), or -1 when it did not complete.
 /// With a direct hop, `transitMs` gets the time from the first page posting its output to the
 /// second page receiving it, on the pages' clocks (performance.timeOrigin + now()).
-double overheadOfOneRequest(Bench &bench, PipelineExecutor *executor, const QStringList &hosts, int stageCount,
-                            double *transitMs = nullptr)
+double overheadOfOneRequest(Bench &bench, PipelineExecutor *executor, const QStringList &hosts,
+                            int stageCount, double *transitMs = nullptr)
 {
     bool done = false;
     double forwardedAt = 0;
@@ -63,20 +63,25 @@ HopComparison compareHops(Bench &bench, const QString &a, const QString &b, int 
     PipelineExecutor::Config relayed = timed;
     relayed.directHops = false;
     auto one = bench.start({bench.stage(a, 0, layers)}, {}, 1, timed);
-    auto relay = bench.start({bench.stage(a, 0, layers / 2), bench.stage(b, layers / 2, layers)}, {}, 1, relayed);
-    auto direct = bench.start({bench.stage(a, 0, layers / 2), bench.stage(b, layers / 2, layers)}, {}, 1, timed);
+    auto relay =
+        bench.start({bench.stage(a, 0, layers / 2), bench.stage(b, layers / 2, layers)}, {}, 1, relayed);
+    auto direct =
+        bench.start({bench.stage(a, 0, layers / 2), bench.stage(b, layers / 2, layers)}, {}, 1, timed);
     if (!one || !relay || !direct) {
         return result;
     }
     // The link is asked for once both stages are deployed; the page answers within ms (or says why not).
-    waitUntil([&] {
-        const auto st = direct->stageStats();
-        return st.at(0).hop == QLatin1String("direct") || !st.at(0).hopReason.isEmpty();
-    }, 10000);
+    waitUntil(
+        [&] {
+            const auto st = direct->stageStats();
+            return st.at(0).hop == QLatin1String("direct") || !st.at(0).hopReason.isEmpty();
+        },
+        10000);
     const PipelineExecutor::StageStats first = direct->stageStats().at(0);
-    result.directState = first.hop == QLatin1String("direct")
-                             ? first.hop
-                             : (first.hopReason.isEmpty() ? QStringLiteral("no link after 10 s") : first.hopReason);
+    result.directState =
+        first.hop == QLatin1String("direct")
+            ? first.hop
+            : (first.hopReason.isEmpty() ? QStringLiteral("no link after 10 s") : first.hopReason);
     std::vector<double> ones;
     std::vector<double> relayHops;
     std::vector<double> directHops;

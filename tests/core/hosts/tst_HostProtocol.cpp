@@ -85,7 +85,8 @@ private Q_SLOTS:
             << MessageType::Run;
         QTest::newRow("link") << (J("{'v':1,'type':'link','id':3,'link':'p-0-1','peer':'embedded-1'}"))
                               << MessageType::Link;
-        QTest::newRow("linked") << (J("{'v':1,'type':'linked','id':3,'link':'p-0-1'}")) << MessageType::Linked;
+        QTest::newRow("linked") << (J("{'v':1,'type':'linked','id':3,'link':'p-0-1'}"))
+                                << MessageType::Linked;
         QTest::newRow("load") << fixture(QStringLiteral("load.json")) << MessageType::Load;
         QTest::newRow("loaded") << (J("{'v':1,'type':'loaded','id':2,'chunks':['"
                                       "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855']}"))
@@ -209,9 +210,9 @@ private Q_SLOTS:
         QTest::newRow("runTiming receivedAt negative")
             << (J("{'v':1,'type':'runTiming','id':1,'queuedMs':0,'computeMs':1,'hostMs':1,'receivedAt':-5}"))
             << ErrorCode::WrongType;
-        QTest::newRow("runTiming forwardedAt a string")
-            << (J("{'v':1,'type':'runTiming','id':1,'queuedMs':0,'computeMs':1,'hostMs':1,'forwardedAt':'1'}"))
-            << ErrorCode::WrongType;
+        QTest::newRow("runTiming forwardedAt a string") << (J("{'v':1,'type':'runTiming','id':1,'queuedMs':0,"
+                                                              "'computeMs':1,'hostMs':1,'forwardedAt':'1'}"))
+                                                        << ErrorCode::WrongType;
         QTest::newRow("run forward not an object")
             << (J("{'v':1,'type':'run','id':1,'model':'m','firstLayer':0,'lastLayer':1,'forward':'x'}"))
             << ErrorCode::WrongType;
@@ -219,9 +220,9 @@ private Q_SLOTS:
             << (J("{'v':1,'type':'run','id':1,'model':'m','firstLayer':0,'lastLayer':1,"
                   "'forward':{'run':{'id':2,'model':'m','firstLayer':1,'lastLayer':1}}}"))
             << ErrorCode::MissingField;
-        QTest::newRow("run forward without run")
-            << (J("{'v':1,'type':'run','id':1,'model':'m','firstLayer':0,'lastLayer':1,'forward':{'link':'l'}}"))
-            << ErrorCode::MissingField;
+        QTest::newRow("run forward without run") << (J("{'v':1,'type':'run','id':1,'model':'m','firstLayer':"
+                                                       "0,'lastLayer':1,'forward':{'link':'l'}}"))
+                                                 << ErrorCode::MissingField;
         QTest::newRow("run forward run without id")
             << (J("{'v':1,'type':'run','id':1,'model':'m','firstLayer':0,'lastLayer':1,"
                   "'forward':{'link':'l','run':{'model':'m','firstLayer':1,'lastLayer':1}}}"))
@@ -232,17 +233,17 @@ private Q_SLOTS:
                   "'forward':{'link':'l','run':{'id':3,'model':'m','firstLayer':1,'lastLayer':1}}}}}"))
             << ErrorCode::WrongType;
         QTest::newRow("run forward link too long")
-            << (J("{'v':1,'type':'run','id':1,'model':'m','firstLayer':0,'lastLayer':1,'forward':{'link':'")
-                + QByteArray(129, 'x') + J("','run':{'id':2,'model':'m','firstLayer':1,'lastLayer':1}}}"))
+            << (J("{'v':1,'type':'run','id':1,'model':'m','firstLayer':0,'lastLayer':1,'forward':{'link':'") +
+                QByteArray(129, 'x') + J("','run':{'id':2,'model':'m','firstLayer':1,'lastLayer':1}}}"))
             << ErrorCode::WrongType;
-        QTest::newRow("link without peer") << (J("{'v':1,'type':'link','id':3,'link':'l'}"))
-                                           << ErrorCode::MissingField;
-        QTest::newRow("link without id") << (J("{'v':1,'type':'link','link':'l','peer':'p'}"))
-                                         << ErrorCode::MissingField;
-        QTest::newRow("link empty name") << (J("{'v':1,'type':'link','id':3,'link':'','peer':'p'}"))
-                                         << ErrorCode::WrongType;
-        QTest::newRow("linked link a number") << (J("{'v':1,'type':'linked','id':3,'link':7}"))
-                                              << ErrorCode::WrongType;
+        QTest::newRow("link without peer")
+            << (J("{'v':1,'type':'link','id':3,'link':'l'}")) << ErrorCode::MissingField;
+        QTest::newRow("link without id")
+            << (J("{'v':1,'type':'link','link':'l','peer':'p'}")) << ErrorCode::MissingField;
+        QTest::newRow("link empty name")
+            << (J("{'v':1,'type':'link','id':3,'link':'','peer':'p'}")) << ErrorCode::WrongType;
+        QTest::newRow("linked link a number")
+            << (J("{'v':1,'type':'linked','id':3,'link':7}")) << ErrorCode::WrongType;
         QTest::newRow("welcome dataKey not a string")
             << (J("{'v':1,'type':'welcome','sessionId':'s','heartbeatIntervalMs':1,'maxFrameBytes':1,'"
                   "dataKey':7}"))

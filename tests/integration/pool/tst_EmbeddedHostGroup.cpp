@@ -22,7 +22,8 @@ class tst_EmbeddedHostGroup : public QObject
 private Q_SLOTS:
     void init()
     {
-        m_factory = std::make_unique<EmbeddedProcessHostFactory>(EmbeddedProcessHostFactory::Sharing::OneBrowser);
+        m_factory =
+            std::make_unique<EmbeddedProcessHostFactory>(EmbeddedProcessHostFactory::Sharing::OneBrowser);
         QString why;
         if (!m_factory->isAvailable(&why)) {
             QSKIP(qPrintable(why));
@@ -125,7 +126,8 @@ private:
     {
         const QString id = RuntimeServer::newHostId(HostKind::Embedded);
         QString error;
-        HostInstance *instance = m_factory->spawn(id, m_server->hostUrl(id, HostKind::Embedded), this, &error);
+        HostInstance *instance =
+            m_factory->spawn(id, m_server->hostUrl(id, HostKind::Embedded), this, &error);
         if (!instance) {
             qWarning() << error;
             return nullptr;

@@ -283,8 +283,8 @@ private Q_SLOTS:
                                {ids[1], 1, 3, QStringLiteral("auto")},
                                {ids[2], 3, 4, QStringLiteral("auto")}},
                               {}));
-        QTRY_COMPARE_WITH_TIMEOUT(hops(), (QStringList{QStringLiteral("direct"), QStringLiteral("direct"), QString()}),
-                                  15000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            hops(), (QStringList{QStringLiteral("direct"), QStringLiteral("direct"), QString()}), 15000);
         std::map<quint64, int> which;
         for (int round = 0; round < 3; ++round) {
             for (int i = 0; i < int(m_inputs.size()); ++i) {
@@ -322,7 +322,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!m_executor->stageStats().at(0).hopReason.isEmpty(), 15000);
         const auto st = m_executor->stageStats().at(0);
         QCOMPARE(st.hop, QStringLiteral("relay"));
-        QVERIFY2(st.hopReason.contains(QLatin1String("no page in this browser profile")), qPrintable(st.hopReason));
+        QVERIFY2(st.hopReason.contains(QLatin1String("no page in this browser profile")),
+                 qPrintable(st.hopReason));
         std::map<quint64, int> which;
         for (int i = 0; i < int(m_inputs.size()); ++i) {
             which[m_executor->submit(m_inputs[std::size_t(i)])] = i;
@@ -346,7 +347,8 @@ private Q_SLOTS:
         HostSession *session = m_hosts->session(a);
         QSignalSpy errors(session, &HostSession::hostError);
         QSignalSpy linked(session, &HostSession::linked);
-        const quint64 toNobody = session->requestLink(QStringLiteral("embedded-nobody"), QStringLiteral("l1"));
+        const quint64 toNobody =
+            session->requestLink(QStringLiteral("embedded-nobody"), QStringLiteral("l1"));
         const quint64 toItself = session->requestLink(a, QStringLiteral("l2"));
         QVERIFY(toNobody != 0 && toItself != 0);
         QCOMPARE(session->requestLink(QString(), QStringLiteral("l3")), quint64(0));
@@ -359,7 +361,8 @@ private Q_SLOTS:
         }
         QVERIFY2(messages.value(toNobody).contains(QLatin1String("no page in this browser profile")),
                  qPrintable(messages.value(toNobody)));
-        QVERIFY2(messages.value(toItself).contains(QLatin1String("itself")), qPrintable(messages.value(toItself)));
+        QVERIFY2(messages.value(toItself).contains(QLatin1String("itself")),
+                 qPrintable(messages.value(toItself)));
         QCOMPARE(linked.count(), 0);
 
         // A run naming a link the page does not have fails with unknown_link, before computing.
@@ -373,8 +376,10 @@ private Q_SLOTS:
         QSignalSpy finished(&client, &HostModelClient::finished);
         const QJsonObject forward{
             {QStringLiteral("link"), QStringLiteral("never-attached")},
-            {QStringLiteral("run"), QJsonObject{{QStringLiteral("id"), 77}, {QStringLiteral("model"), QStringLiteral("demo")},
-                                               {QStringLiteral("firstLayer"), 2}, {QStringLiteral("lastLayer"), 3}}}};
+            {QStringLiteral("run"), QJsonObject{{QStringLiteral("id"), 77},
+                                                {QStringLiteral("model"), QStringLiteral("demo")},
+                                                {QStringLiteral("firstLayer"), 2},
+                                                {QStringLiteral("lastLayer"), 3}}}};
         const quint64 id = client.runTokens(m_inputs[1], forward);
         QVERIFY(id != 0);
         QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 15000);
@@ -394,7 +399,8 @@ private Q_SLOTS:
         QTest::addColumn<int>("victimStage");
         QTest::newRow("kill -9 chromium, warm spare, 1 thread per stage")
             << QStringLiteral("kill-browser") << true << 1 << 1;
-        QTest::newRow("embedded renderer killed, warm spare") << QStringLiteral("kill-renderer") << true << 0 << 1;
+        QTest::newRow("embedded renderer killed, warm spare")
+            << QStringLiteral("kill-renderer") << true << 0 << 1;
         QTest::newRow("kill -9 chromium, no spare, 1 thread per stage")
             << QStringLiteral("kill-browser") << false << 1 << 1;
         // One browser, direct hops: the page receiving the hop dies, then the page sending it.

@@ -115,7 +115,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(shards->executor()->state(), accel::PipelineExecutor::State::Ready, 60000);
         QCOMPARE(shards->executor()->stages().size(), 2);
         // The console's embedded hosts are pages of one profile: the hop goes page to page.
-        QTRY_COMPARE_WITH_TIMEOUT(shards->executor()->stageStats().at(0).hop, QStringLiteral("direct"), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(shards->executor()->stageStats().at(0).hop, QStringLiteral("direct"),
+                                  15000);
         shards->requestCount()->setValue(8);
         QTRY_VERIFY(shards->runButton()->isEnabled());
         shards->runButton()->click();
