@@ -5,5 +5,6 @@ target_sources(accel_core PRIVATE
   sharding/ShardPlanner.h sharding/ShardPlanner.cpp
   sharding/ShardPlannerBenchmark.h sharding/ShardPlannerBenchmark.cpp
   sharding/PipelineExecutor.h sharding/PipelineExecutor.cpp sharding/PipelineExecutorLinks.cpp
+  sharding/PipelineExecutorRecovery.cpp
   sharding/PipelineMetrics.h sharding/PipelineMetrics.cpp
 )
