@@ -1,6 +1,6 @@
 target_sources(accel_core PRIVATE
   hosts/HostKind.h hosts/HostKind.cpp
-  hosts/HostProtocol.h hosts/HostProtocol.cpp
+  hosts/HostProtocol.h hosts/HostProtocol.cpp hosts/HostProtocolFields.h hosts/HostProtocolFields.cpp
   hosts/HostCapabilities.h hosts/HostCapabilities.cpp
   hosts/HostSession.h hosts/HostSession.cpp
   hosts/DataSocket.h hosts/DataSocket.cpp
