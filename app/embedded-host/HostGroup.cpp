@@ -25,6 +25,7 @@ HostGroup::HostGroup(QObject *parent)
     // One off-the-record profile for every page: nothing on disk, one link broker for all.
     , m_profile(new QWebEngineProfile(this))
     , m_stdin(new QSocketNotifier(STDIN_FILENO, QSocketNotifier::Read, this))
+    , m_buffer(kMaxLineBytes)
 {
     m_profile->setHttpCacheType(QWebEngineProfile::NoCache);
     m_profile->setPersistentCookiesPolicy(QWebEngineProfile::NoPersistentCookies);
@@ -59,14 +60,10 @@ void HostGroup::onReadable()
         return;
     }
     m_buffer.append(chunk, qsizetype(n));
-    qsizetype nl;
-    while ((nl = m_buffer.indexOf('\n')) >= 0) {
-        const QByteArray line = m_buffer.left(nl);
-        m_buffer.remove(0, nl + 1);
+    for (const QByteArray &line : m_buffer.takeLines()) {
         handleLine(line);
     }
-    if (m_buffer.size() > kMaxLineBytes) {
-        m_buffer.clear();
+    if (m_buffer.overflowed()) {
         say("error command line too long");
     }
 }

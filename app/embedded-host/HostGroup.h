@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/LineBuffer.h"
+
 #include <QObject>
 #include <QString>
 
@@ -42,7 +44,7 @@ private:
 
     QWebEngineProfile *m_profile;
     QSocketNotifier *m_stdin;
-    QByteArray m_buffer;
+    accel::LineBuffer m_buffer;
     std::map<QString, std::unique_ptr<accel::ui::EmbeddedHost>> m_hosts;
 };
 

@@ -1,4 +1,5 @@
 target_sources(accel_core PRIVATE
+  common/LineBuffer.h
   common/Clock.h common/Clock.cpp
   common/EventWait.h common/EventWait.cpp
   common/LogCategories.h common/LogCategories.cpp

@@ -15,6 +15,7 @@ constexpr qsizetype kMaxLineBytes = 8192;
 EmbeddedHostGroup::EmbeddedHostGroup(QString program, QProcessEnvironment environment, QObject *parent)
     : QObject(parent)
     , m_program(std::move(program))
+    , m_buffer(kMaxLineBytes)
 {
     m_process.setProcessEnvironment(environment);
     m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
@@ -76,15 +77,11 @@ void EmbeddedHostGroup::send(const QByteArray &line)
 void EmbeddedHostGroup::onOutput()
 {
     m_buffer.append(m_process.readAllStandardOutput());
-    qsizetype nl;
-    while ((nl = m_buffer.indexOf('\n')) >= 0) {
-        const QByteArray line = m_buffer.left(nl);
-        m_buffer.remove(0, nl + 1);
+    for (const QByteArray &line : m_buffer.takeLines()) {
         handleLine(line);
     }
-    if (m_buffer.size() > kMaxLineBytes) {
+    if (m_buffer.overflowed()) {
         qCWarning(lcHosts) << "embedded host group: an output line over" << kMaxLineBytes << "bytes, dropped";
-        m_buffer.clear();
     }
 }
 

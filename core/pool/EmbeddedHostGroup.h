@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/LineBuffer.h"
 #include "pool/HostInstance.h"
 
 #include <QHash>
@@ -42,7 +43,7 @@ private:
 
     QString m_program;
     QProcess m_process;
-    QByteArray m_buffer;
+    LineBuffer m_buffer;
     QHash<QString, QPointer<EmbeddedGroupHostInstance>> m_instances;
 };
 
