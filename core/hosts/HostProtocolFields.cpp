@@ -79,30 +79,29 @@ std::optional<Error> requireRequestId(const QJsonObject &o, const char *key = "i
     return std::nullopt;
 }
 
-std::optional<Error> requireObject(const QJsonObject &o, const char *key)
+// A required field of one JSON kind (`is` is QJsonValue::isObject, isArray, ...).
+std::optional<Error> requireKind(const QJsonObject &o, const char *key, bool (QJsonValue::*is)() const,
+                                 const char *what)
 {
     const QJsonValue v = o.value(QLatin1String(key));
     if (v.isUndefined()) {
         return fail(ErrorCode::MissingField, QStringLiteral("missing field '%1'").arg(QLatin1String(key)));
     }
-    if (!v.isObject()) {
+    if (!(v.*is)()) {
         return fail(ErrorCode::WrongType,
-                    QStringLiteral("field '%1' must be an object").arg(QLatin1String(key)));
+                    QStringLiteral("field '%1' must be %2").arg(QLatin1String(key), QLatin1String(what)));
     }
     return std::nullopt;
 }
 
+std::optional<Error> requireObject(const QJsonObject &o, const char *key)
+{
+    return requireKind(o, key, &QJsonValue::isObject, "an object");
+}
+
 std::optional<Error> requireArray(const QJsonObject &o, const char *key)
 {
-    const QJsonValue v = o.value(QLatin1String(key));
-    if (v.isUndefined()) {
-        return fail(ErrorCode::MissingField, QStringLiteral("missing field '%1'").arg(QLatin1String(key)));
-    }
-    if (!v.isArray()) {
-        return fail(ErrorCode::WrongType,
-                    QStringLiteral("field '%1' must be an array").arg(QLatin1String(key)));
-    }
-    return std::nullopt;
+    return requireKind(o, key, &QJsonValue::isArray, "an array");
 }
 
 // `run.forward`: the page hands the run's output straight to a peer page over link `link`, where

@@ -140,6 +140,25 @@ bool HostSession::sendFrame(const TensorFrame &frame)
     return true;
 }
 
+namespace {
+
+/// The fields of a `run` message (docs/host-protocol.md).
+QJsonObject runMessage(quint64 id, const QString &model, int firstLayer, int lastLayer, bool embed,
+                       bool timing)
+{
+    QJsonObject run{{QStringLiteral("id"), double(id)},
+                    {QStringLiteral("model"), model},
+                    {QStringLiteral("firstLayer"), firstLayer},
+                    {QStringLiteral("lastLayer"), lastLayer},
+                    {QStringLiteral("embed"), embed}};
+    if (timing) {
+        run.insert(QStringLiteral("timing"), true);
+    }
+    return run;
+}
+
+} // namespace
+
 quint64 HostSession::sendRun(const QString &model, int firstLayer, int lastLayer, const TensorFrame &input,
                              bool embed, bool timing)
 {
@@ -160,14 +179,7 @@ quint64 HostSession::sendRun(const QString &model, int firstLayer, int lastLayer
     if (std::holds_alternative<Error>(encoded)) {
         return 0;
     }
-    QJsonObject run{{QStringLiteral("id"), double(frame.requestId)},
-                    {QStringLiteral("model"), model},
-                    {QStringLiteral("firstLayer"), firstLayer},
-                    {QStringLiteral("lastLayer"), lastLayer},
-                    {QStringLiteral("embed"), embed}};
-    if (timing) {
-        run.insert(QStringLiteral("timing"), true);
-    }
+    QJsonObject run = runMessage(frame.requestId, model, firstLayer, lastLayer, embed, timing);
     if (!forward.isEmpty()) {
         run.insert(QStringLiteral("forward"), forward);
     }
@@ -189,16 +201,8 @@ QJsonObject HostSession::reserveLinkedRun(const QString &model, int firstLayer, 
         return {};
     }
     const quint64 id = nextRequestId();
-    QJsonObject run{{QStringLiteral("id"), double(id)},
-                    {QStringLiteral("model"), model},
-                    {QStringLiteral("firstLayer"), firstLayer},
-                    {QStringLiteral("lastLayer"), lastLayer},
-                    {QStringLiteral("embed"), false}};
-    if (timing) {
-        run.insert(QStringLiteral("timing"), true);
-    }
     m_data->expect(id);
-    return run;
+    return runMessage(id, model, firstLayer, lastLayer, false, timing);
 }
 
 void HostSession::abandonRun(quint64 requestId)
