@@ -104,6 +104,21 @@ std::optional<Error> requireArray(const QJsonObject &o, const char *key)
     return requireKind(o, key, &QJsonValue::isArray, "an array");
 }
 
+// A required array of SHA-256 hex strings (`loaded`, `modelMissing`).
+std::optional<Error> requireHashList(const QJsonObject &o, const char *key)
+{
+    if (std::optional<Error> e = requireArray(o, key)) {
+        return e;
+    }
+    for (const QJsonValue &c : o.value(QLatin1String(key)).toArray()) {
+        if (!isSha256Hex(c.toString())) {
+            return fail(ErrorCode::WrongType,
+                        QStringLiteral("'%1' must list sha256 hex strings").arg(QLatin1String(key)));
+        }
+    }
+    return std::nullopt;
+}
+
 // `run.forward`: the page hands the run's output straight to a peer page over link `link`, where
 // it becomes the input of `run` (a complete run message of the peer's session, itself without
 // `forward`: one hop per run).
@@ -185,17 +200,11 @@ std::optional<Error> validateFields(MessageType type, const QJsonObject &o)
         }
         return std::nullopt;
     }
-    case MessageType::Loaded: {
-        if ((e = requireRequestId(o)) || (e = requireArray(o, "chunks"))) {
+    case MessageType::Loaded:
+        if ((e = requireRequestId(o))) {
             return e;
         }
-        for (const QJsonValue &c : o.value(QLatin1String("chunks")).toArray()) {
-            if (!isSha256Hex(c.toString())) {
-                return fail(ErrorCode::WrongType, QStringLiteral("'chunks' must list sha256 hex strings"));
-            }
-        }
-        return std::nullopt;
-    }
+        return requireHashList(o, "chunks");
     case MessageType::Run:
         if ((e = requireRequestId(o)) || (e = requireString(o, "model", 256)) ||
             (e = requireInteger(o, "firstLayer", 0, 1'000'000)) ||
@@ -278,17 +287,11 @@ std::optional<Error> validateFields(MessageType type, const QJsonObject &o)
             return e;
         }
         return std::nullopt;
-    case MessageType::ModelMissing: {
-        if ((e = requireRequestId(o)) || (e = requireArray(o, "chunks"))) {
+    case MessageType::ModelMissing:
+        if ((e = requireRequestId(o))) {
             return e;
         }
-        for (const QJsonValue &c : o.value(QLatin1String("chunks")).toArray()) {
-            if (!isSha256Hex(c.toString())) {
-                return fail(ErrorCode::WrongType, QStringLiteral("'chunks' must list sha256 hex strings"));
-            }
-        }
-        return std::nullopt;
-    }
+        return requireHashList(o, "chunks");
     case MessageType::Cancel:
         return requireRequestId(o);
     case MessageType::Error:

@@ -1,14 +1,18 @@
 #pragma once
 // Shared by tst_RuntimeServer and tst_RuntimeServerData: a Qt WebSocket client playing the page
 // and the URLs of the server's two ports.
+#include "common/Clock.h"
 #include "hosts/HostProtocol.h"
 #include "hosts/RuntimeServer.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
+#include <QTest>
 #include <QUrlQuery>
 #include <QWebSocket>
+
+#include <memory>
 
 namespace accel::runtimetest {
 
@@ -120,14 +124,26 @@ inline QByteArray resultFor(const QByteArray &activation)
     return std::get<QByteArray>(encodeFrame(frame));
 }
 
-/// The server both tests start: 1 MiB frames, 3 s heartbeat timeout, 2 s hello timeout.
-inline RuntimeServerConfig testServerConfig()
+/// The server both tests start on `clock`: 1 MiB frames, 3 s heartbeat timeout, 2 s hello
+/// timeout. Null (with `error`) when it cannot listen.
+inline std::unique_ptr<RuntimeServer> startTestServer(const Clock *clock, QString *error)
 {
     RuntimeServerConfig config;
     config.limits.maxFrameBytes = 1024 * 1024 + 64;
     config.heartbeatTimeoutMs = 3000;
     config.helloTimeoutMs = 2000;
-    return config;
+    auto server = std::make_unique<RuntimeServer>(config, clock);
+    return server->start(error) ? std::move(server) : nullptr;
+}
+
+/// Opens `c` as page `hostId` and waits for the welcome (the session is Ready by then).
+inline bool welcomed(Client &c, const RuntimeServer &server, const QString &hostId)
+{
+    if (!c.open(wsUrl(server, server.token(), hostId))) {
+        return false;
+    }
+    c.hello(hostId);
+    return QTest::qWaitFor([&c] { return !welcomeDataKey(c).isEmpty(); }, 5000);
 }
 
 } // namespace accel::runtimetest

@@ -30,9 +30,9 @@ private Q_SLOTS:
     void init()
     {
         m_clock = std::make_unique<ManualClock>();
-        m_server = std::make_unique<RuntimeServer>(testServerConfig(), m_clock.get());
         QString error;
-        QVERIFY2(m_server->start(&error), qPrintable(error));
+        m_server = startTestServer(m_clock.get(), &error);
+        QVERIFY2(m_server, qPrintable(error));
         QVERIFY(m_server->port() != 0);
         QCOMPARE(m_server->token().size(), 64);
     }

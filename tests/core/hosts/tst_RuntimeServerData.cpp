@@ -25,9 +25,9 @@ private Q_SLOTS:
     void init()
     {
         m_clock = std::make_unique<ManualClock>();
-        m_server = std::make_unique<RuntimeServer>(testServerConfig(), m_clock.get());
         QString error;
-        QVERIFY2(m_server->start(&error), qPrintable(error));
+        m_server = startTestServer(m_clock.get(), &error);
+        QVERIFY2(m_server, qPrintable(error));
     }
     void cleanup()
     {
@@ -78,12 +78,8 @@ private Q_SLOTS:
         QFETCH(QString, path);
         QFETCH(bool, rightKey);
         QFETCH(QString, code);
-        QSignalSpy opened(m_server.get(), &RuntimeServer::sessionOpened);
         Client c(m_server->origin());
-        QVERIFY(c.open(wsUrl(*m_server, m_server->token(), QStringLiteral("d1"))));
-        c.hello(QStringLiteral("d1"));
-        QTRY_COMPARE(opened.count(), 1);
-        QTRY_VERIFY(!welcomeDataKey(c).isEmpty());
+        QVERIFY(welcomed(c, *m_server, QStringLiteral("d1")));
         const QString key = welcomeDataKey(c);
         QCOMPARE(key.size(), 32);
         QCOMPARE(key, m_server->session(QStringLiteral("d1"))->dataKey());
@@ -124,12 +120,8 @@ private Q_SLOTS:
 
     void dataConnectionCarriesRuns()
     {
-        QSignalSpy opened(m_server.get(), &RuntimeServer::sessionOpened);
         Client c(m_server->origin());
-        QVERIFY(c.open(wsUrl(*m_server, m_server->token(), QStringLiteral("d2"))));
-        c.hello(QStringLiteral("d2"));
-        QTRY_COMPARE(opened.count(), 1);
-        QTRY_VERIFY(!welcomeDataKey(c).isEmpty());
+        QVERIFY(welcomed(c, *m_server, QStringLiteral("d2")));
         HostSession *s = m_server->session(QStringLiteral("d2"));
         auto d = std::make_unique<Client>(m_server->origin());
         QVERIFY(d->open(dataUrl(*m_server, QStringLiteral("d2"), welcomeDataKey(c))));
@@ -230,12 +222,8 @@ private Q_SLOTS:
         QFETCH(bool, binary);
         QFETCH(QByteArray, message);
         QFETCH(QString, code);
-        QSignalSpy opened(m_server.get(), &RuntimeServer::sessionOpened);
         Client c(m_server->origin());
-        QVERIFY(c.open(wsUrl(*m_server, m_server->token(), QStringLiteral("d3"))));
-        c.hello(QStringLiteral("d3"));
-        QTRY_COMPARE(opened.count(), 1);
-        QTRY_VERIFY(!welcomeDataKey(c).isEmpty());
+        QVERIFY(welcomed(c, *m_server, QStringLiteral("d3")));
         HostSession *s = m_server->session(QStringLiteral("d3"));
         Client d(m_server->origin());
         QVERIFY(d.open(dataUrl(*m_server, QStringLiteral("d3"), welcomeDataKey(c))));
